@@ -1,0 +1,88 @@
+// npm start: the API on this machine. Starts DynamoDB Local (persisting under DATA_DIR), creates
+// the table from the stack's definition if missing, and serves every route of the route table on
+// http://localhost:PORT through the real handlers. Ctrl-C stops both.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ensureTable, javaProblem, startDynamoDbLocal } from '../lib/dynamodb-local.ts';
+import { loadHandlers, repositoryRoot, startLocalServer } from '../lib/local-server.ts';
+import { routes } from '../lib/routes.ts';
+
+const env = process.env;
+const port = Number(env.PORT ?? 3000);
+const dynamoPort = Number(env.DYNAMODB_PORT ?? 8000);
+const dataDir = resolve(env.DATA_DIR ?? '.data');
+const tableName = env.TABLE_NAME ?? 'registry';
+
+const fail = (message: string): never => {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+};
+
+const java = javaProblem();
+if (java) fail(java);
+
+mkdirSync(dataDir, { recursive: true });
+const dynamo = await startDynamoDbLocal({ port: dynamoPort, dataDir }).catch((error: Error) => fail(error.message));
+const created = await ensureTable(dynamo.client(), tableName);
+
+// The handlers read the same variables as on Lambda; the SDK's standard endpoint variable points
+// them at DynamoDB Local, which in shared-database mode accepts any credentials.
+Object.assign(env, {
+  TABLE_NAME: tableName,
+  AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  AWS_REGION: env.AWS_REGION ?? 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  REVIEW_BASE_URL: env.REVIEW_BASE_URL ?? 'https://reviews.example.com',
+  REVIEW_URL_SECRET: env.REVIEW_URL_SECRET ?? localSecret(join(dataDir, 'review-url-secret')),
+});
+delete env.AWS_SESSION_TOKEN;
+delete env.AWS_PROFILE;
+
+const server = await startLocalServer({ handlers: await loadHandlers(repositoryRoot()), port }).catch((error: Error) =>
+  fail(`Cannot listen on port ${port} (${error.message}): set PORT to a free port.`),
+);
+
+const lines = [
+  `DynamoDB Local on ${dynamo.endpoint}, data in ${dataDir} (table ${tableName} ${created === 'created' ? 'created' : 'found'})`,
+  `Registry API on ${server.url}`,
+  '',
+  ...routes.flatMap((route) =>
+    route.example
+      ? [
+          `# ${route.method} ${route.path}`,
+          `curl -sS -X ${route.method} ${server.url}${route.example.path} -H 'content-type: application/json' -d '${JSON.stringify(route.example.body)}'`,
+          '',
+        ]
+      : [],
+  ),
+  'Ctrl-C to stop.',
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  await server.close();
+  await dynamo.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+void dynamo.exited.then((code) => {
+  process.stderr.write(`DynamoDB Local exited unexpectedly (code ${code}); stopping.\n`);
+  void stop(1);
+});
+
+/** A review-link secret kept in the data folder, so links stay valid across restarts. */
+function localSecret(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    const secret = randomBytes(32).toString('base64url');
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+    return secret;
+  }
+}

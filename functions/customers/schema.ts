@@ -1,0 +1,22 @@
+// The request body of POST /customers.
+import * as v from 'valibot';
+import { country, email, object, optionalText, orgId, requiredText } from '../shared/schema.ts';
+
+export const addressSchema = object({
+  line1: optionalText(200),
+  line2: optionalText(200),
+  city: optionalText(100),
+  state: optionalText(100),
+  postal_code: optionalText(20),
+  country,
+});
+
+export const customerRequest = object({
+  corporation_id: orgId,
+  name: requiredText(3, 200),
+  email: v.optional(v.nullable(email)),
+  external_id: optionalText(255),
+  shipping_address: v.optional(v.nullable(addressSchema)),
+});
+
+export type CustomerRequest = v.InferOutput<typeof customerRequest>;

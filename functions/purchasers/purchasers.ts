@@ -1,0 +1,263 @@
+// Purchasers and their purchases (Reevoo Platform API v4): create-or-update, and read back.
+//
+// One purchaser per (trkref, normalised email). Its purchases live in the same partition, one item
+// each, keyed by order_ref + sku. A create-or-update costs at most two sequential round trips:
+//
+//   1. in parallel: an UpdateItem of the purchaser (sets only the fields sent, keeps created_at,
+//      increments `version`, so version 1 means "created by this request"), and a consistent
+//      BatchGetItem of the purchases the request names (up to 100 keys per call, calls in parallel);
+//   2. in parallel, only for purchases not stored yet (or whose purchase_date changes): one
+//      UpdateItem each that creates the purchase with `if_not_exists` on its review state and
+//      token, so a purchase another request created meanwhile keeps its state and nothing is lost.
+//
+// No item is read, modified in memory and written back whole: concurrent requests for the same
+// purchaser each add their purchases without overwriting each other's.
+import { BatchGetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { registryTable } from '../../lib/table.ts';
+import { normaliseEmail, personKey, PURCHASER_FAMILY_PREFIX, PURCHASER_SK, purchaseSk } from '../shared/keys.ts';
+import { sleep, type Store } from '../shared/store.ts';
+import { StoreBusyError } from '../shared/store-errors.ts';
+import { buildUpdate } from '../shared/update-expression.ts';
+
+const PK = registryTable.partitionKey;
+const SK = registryTable.sortKey;
+
+export const REVIEW_STATES = [
+  'published',
+  'rejected',
+  'pending_moderation',
+  'pending_publication',
+  'pending_order',
+  'not_reviewed',
+  'undefined',
+] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
+
+export const PURCHASER_FIELDS = ['title', 'first_name', 'surname', 'country', 'postcode'] as const;
+export type PurchaserField = (typeof PURCHASER_FIELDS)[number];
+
+export interface PurchaseInput {
+  readonly order_ref: string;
+  readonly sku: string;
+  readonly purchase_date?: string | null | undefined;
+}
+
+export interface UpsertPurchaserInput {
+  readonly trkref: string;
+  readonly email: string;
+  /** Only the fields the caller sent: absent keeps the stored value, null clears it. */
+  readonly fields: Readonly<Partial<Record<PurchaserField, string | null | undefined>>>;
+  readonly purchases: readonly PurchaseInput[];
+}
+
+export interface Purchaser {
+  readonly trkref: string;
+  readonly email: string;
+  readonly title: string | null;
+  readonly first_name: string | null;
+  readonly surname: string | null;
+  readonly country: string | null;
+  readonly postcode: string | null;
+  /** ISO 8601 UTC to the second. */
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export interface Purchase {
+  readonly order_ref: string;
+  readonly sku: string;
+  readonly review_state: ReviewState;
+  /** Random id behind the purchase's questionnaire link. */
+  readonly review_token: string;
+  /** Link to the published review, once there is one. */
+  readonly review_url: string | null;
+  readonly purchase_date: string | null;
+  readonly contacted_at: string | null;
+}
+
+export interface UpsertPurchaserResult {
+  /** True when this request created the purchaser. */
+  readonly created: boolean;
+  readonly purchaser: Purchaser;
+  /** The purchases of the request, in request order (duplicates included), as now stored. */
+  readonly purchases: Purchase[];
+}
+
+export interface PurchaserDeps {
+  readonly now: () => Date;
+  readonly newReviewToken: () => string;
+}
+
+/** ISO 8601 in UTC, to the second: `2014-10-15T13:27:25Z`. */
+export const isoSeconds = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
+
+export async function upsertPurchaser(
+  store: Store,
+  request: UpsertPurchaserInput,
+  deps: PurchaserDeps,
+): Promise<UpsertPurchaserResult> {
+  const input = { ...request, email: normaliseEmail(request.email) };
+  const pk = personKey(input.trkref, input.email);
+  const now = isoSeconds(deps.now());
+
+  // Same order_ref + sku twice in one request is one purchase; the last purchase_date sent wins.
+  const requested = new Map<string, PurchaseInput>();
+  for (const purchase of input.purchases) {
+    const sk = purchaseSk(purchase.order_ref, purchase.sku);
+    const previous = requested.get(sk);
+    requested.set(sk, { ...purchase, purchase_date: purchase.purchase_date ?? previous?.purchase_date });
+  }
+
+  const [purchaserItem, stored] = await Promise.all([
+    savePurchaser(store, pk, input, now),
+    readItems(store, pk, [...requested.keys()]),
+  ]);
+
+  const toWrite = [...requested].filter(([sk, purchase]) => {
+    const item = stored.get(sk);
+    return !item || (purchase.purchase_date != null && item.purchase_date !== purchase.purchase_date);
+  });
+  const written = await Promise.all(
+    toWrite.map(([, purchase]) => savePurchase(store, pk, input, purchase, now, deps.newReviewToken())),
+  );
+  for (const item of written) stored.set(item[SK] as string, item);
+
+  return {
+    created: purchaserItem.version === 1,
+    purchaser: toPurchaser(purchaserItem),
+    purchases: input.purchases.map((p) => toPurchase(stored.get(purchaseSk(p.order_ref, p.sku))!)),
+  };
+}
+
+/** The purchaser with all its stored purchases, or undefined when there is none. */
+export async function getPurchaser(
+  store: Store,
+  trkref: string,
+  email: string,
+): Promise<{ purchaser: Purchaser; purchases: Purchase[] } | undefined> {
+  const items: Record<string, unknown>[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.send(
+      new QueryCommand({
+        TableName: store.tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :family)',
+        ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+        ExpressionAttributeValues: { ':pk': personKey(trkref, email), ':family': PURCHASER_FAMILY_PREFIX },
+        ConsistentRead: true,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  const purchaser = items.find((item) => item[SK] === PURCHASER_SK);
+  if (!purchaser) return undefined;
+  return { purchaser: toPurchaser(purchaser), purchases: items.filter((item) => item !== purchaser).map(toPurchase) };
+}
+
+async function savePurchaser(store: Store, pk: string, input: UpsertPurchaserInput, now: string) {
+  const set: Record<string, unknown> = { entity: 'purchaser', trkref: input.trkref, email: input.email, updated_at: now };
+  const remove: string[] = [];
+  for (const field of PURCHASER_FIELDS) {
+    if (!(field in input.fields)) continue;
+    const value = input.fields[field];
+    if (value == null) remove.push(field);
+    else set[field] = value;
+  }
+  const output = await store.doc.send(
+    new UpdateCommand({
+      TableName: store.tableName,
+      Key: { [PK]: pk, [SK]: PURCHASER_SK },
+      ...buildUpdate({ set, remove, setIfAbsent: { created_at: now }, add: { version: 1 } }),
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return output.Attributes!;
+}
+
+async function savePurchase(
+  store: Store,
+  pk: string,
+  owner: UpsertPurchaserInput,
+  purchase: PurchaseInput,
+  now: string,
+  token: string,
+) {
+  const set: Record<string, unknown> = {
+    entity: 'purchase',
+    trkref: owner.trkref,
+    email: owner.email,
+    order_ref: purchase.order_ref,
+    sku: purchase.sku,
+    updated_at: now,
+  };
+  if (purchase.purchase_date != null) set.purchase_date = purchase.purchase_date;
+  const output = await store.doc.send(
+    new UpdateCommand({
+      TableName: store.tableName,
+      Key: { [PK]: pk, [SK]: purchaseSk(purchase.order_ref, purchase.sku) },
+      ...buildUpdate({
+        set,
+        // A purchase someone else stored meanwhile keeps its review state, token and age.
+        setIfAbsent: { review_state: 'not_reviewed', review_token: token, created_at: now },
+      }),
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return output.Attributes!;
+}
+
+const BATCH_GET_LIMIT = 100;
+const BATCH_GET_ATTEMPTS = 5;
+
+/** The items of one partition with these sort keys, by sort key (strongly consistent). */
+async function readItems(store: Store, pk: string, sortKeys: string[]): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const chunks: string[][] = [];
+  for (let i = 0; i < sortKeys.length; i += BATCH_GET_LIMIT) chunks.push(sortKeys.slice(i, i + BATCH_GET_LIMIT));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      let keys: Record<string, unknown>[] = chunk.map((sk) => ({ [PK]: pk, [SK]: sk }));
+      for (let attempt = 1; keys.length > 0; attempt++) {
+        if (attempt > BATCH_GET_ATTEMPTS) throw new StoreBusyError('batch read kept returning unprocessed keys');
+        if (attempt > 1) await sleep(Math.random() * 25 * 2 ** attempt); // full jitter
+        const output = await store.doc.send(
+          new BatchGetCommand({ RequestItems: { [store.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of output.Responses?.[store.tableName] ?? []) found.set(item[SK] as string, item);
+        keys = output.UnprocessedKeys?.[store.tableName]?.Keys ?? [];
+      }
+    }),
+  );
+  return found;
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+function toPurchaser(item: Record<string, unknown>): Purchaser {
+  return {
+    trkref: item.trkref as string,
+    email: item.email as string,
+    title: text(item.title),
+    first_name: text(item.first_name),
+    surname: text(item.surname),
+    country: text(item.country),
+    postcode: text(item.postcode),
+    created_at: item.created_at as string,
+    updated_at: item.updated_at as string,
+  };
+}
+
+function toPurchase(item: Record<string, unknown>): Purchase {
+  const state = item.review_state as ReviewState;
+  return {
+    order_ref: item.order_ref as string,
+    sku: item.sku as string,
+    review_state: REVIEW_STATES.includes(state) ? state : 'undefined',
+    review_token: item.review_token as string,
+    review_url: text(item.review_url),
+    purchase_date: text(item.purchase_date),
+    contacted_at: text(item.contacted_at),
+  };
+}

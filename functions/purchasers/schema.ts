@@ -1,0 +1,33 @@
+// The request body of POST /v4/organisations/{trkref}/purchasers (Reevoo Platform API v4).
+import * as v from 'valibot';
+import { calendarDate, country, email, identifier, object, optionalText, orgId } from '../shared/schema.ts';
+
+/** Most purchases one request may carry. */
+export const MAX_PURCHASES = 100;
+
+export const purchaseSchema = object({
+  order_ref: identifier(100),
+  sku: identifier(100),
+  purchase_date: v.optional(v.nullable(calendarDate)),
+});
+
+export const purchaserRequest = object({
+  email,
+  title: optionalText(50),
+  first_name: optionalText(100),
+  surname: optionalText(100),
+  country,
+  postcode: optionalText(20),
+  purchases: v.optional(
+    v.nullable(
+      v.pipe(
+        v.array(purchaseSchema, 'must be an array'),
+        v.maxLength(MAX_PURCHASES, `must list at most ${MAX_PURCHASES} purchases`),
+      ),
+    ),
+  ),
+});
+
+export type PurchaserRequest = v.InferOutput<typeof purchaserRequest>;
+
+export const purchaserPath = object({ trkref: orgId });

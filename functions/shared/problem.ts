@@ -1,0 +1,115 @@
+// Errors as `application/problem+json` (RFC 9457). Anything a handler or middleware throws that
+// the client should see is a Problem; everything else becomes a logged 500 without details.
+
+export interface FieldError {
+  /** JSON Pointer (RFC 6901) to the offending member of the request body; `` is the body itself. */
+  readonly pointer: string;
+  readonly detail: string;
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  [extension: string]: unknown;
+}
+
+/** Problem types are relative URIs under /problems/, listed in the README. */
+const typeUri = (slug: string) => `/problems/${slug}`;
+
+export class Problem extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly extensions: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: number,
+    slug: string,
+    title: string,
+    detail: string,
+    extensions: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = 'Problem';
+    this.status = status;
+    this.type = typeUri(slug);
+    this.title = title;
+    this.detail = detail;
+    this.extensions = extensions;
+    this.headers = headers;
+  }
+
+  toBody(): ProblemBody {
+    return { type: this.type, title: this.title, status: this.status, detail: this.detail, ...this.extensions };
+  }
+}
+
+export const malformedJson = (detail = 'The request body is not valid JSON.') =>
+  new Problem(400, 'malformed-json', 'Malformed JSON', detail);
+
+export const unsupportedMediaType = () =>
+  new Problem(
+    415,
+    'unsupported-media-type',
+    'Unsupported media type',
+    'The request body must be JSON: send it with `Content-Type: application/json`.',
+  );
+
+export const payloadTooLarge = (limitBytes: number) =>
+  new Problem(
+    413,
+    'payload-too-large',
+    'Payload too large',
+    `The request body is larger than the limit of ${limitBytes} bytes.`,
+    { limit_bytes: limitBytes },
+  );
+
+export const validationFailed = (errors: readonly FieldError[]) =>
+  new Problem(
+    422,
+    'validation-failed',
+    'Validation failed',
+    errors.length === 1
+      ? `The request body has 1 invalid field: ${errors[0]!.pointer || '(the body)'}: ${errors[0]!.detail}.`
+      : `The request body has ${errors.length} invalid fields: ${errors.map((e) => e.pointer || '(the body)').join(', ')}.`,
+    { errors },
+  );
+
+export const notFound = (detail = 'No resource exists at this path.') =>
+  new Problem(404, 'not-found', 'Not found', detail);
+
+export const methodNotAllowed = (allow: readonly string[]) =>
+  new Problem(
+    405,
+    'method-not-allowed',
+    'Method not allowed',
+    `This path accepts ${allow.join(', ')} only.`,
+    {},
+    { allow: allow.join(', ') },
+  );
+
+export const conflict = (slug: string, title: string, detail: string, extensions: Record<string, unknown>) =>
+  new Problem(409, slug, title, detail, extensions);
+
+export const serviceUnavailable = () =>
+  new Problem(
+    503,
+    'service-unavailable',
+    'Service unavailable',
+    'The registry is busy. Retry the request after a short wait; repeating it is safe.',
+    {},
+    { 'retry-after': '1' },
+  );
+
+export const internalError = () =>
+  new Problem(
+    500,
+    'internal-error',
+    'Internal error',
+    'The request could not be completed. Quote the request id when reporting this.',
+  );

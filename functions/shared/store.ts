@@ -1,0 +1,28 @@
+// The store the domain functions work on: a DynamoDB document client and the table's name.
+// Handlers get theirs from runtime.ts (one per container); tests build one per test file.
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface Store {
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+/**
+ * A document client with the settings every caller wants. The endpoint comes from the standard
+ * `AWS_ENDPOINT_URL_DYNAMODB` variable when set (the local server points it at DynamoDB Local).
+ */
+export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    maxAttempts: 3,
+    // A request that takes longer than this is abandoned and retried, so a slow node cannot hold
+    // the function until its own timeout.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+    ...config,
+  });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

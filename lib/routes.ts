@@ -1,0 +1,144 @@
+// The route table: every endpoint of the API, once. The CDK stack builds one Lambda function and
+// one API Gateway route per row; the local server (npm start) dispatches by the same rows; the
+// fallback handler answers 404/405 from them. Adding an endpoint is one row and one handler file.
+//
+// This module is plain data and a matcher: it is bundled into the fallback Lambda and loaded by
+// the local server, so it must not import anything heavy.
+
+/** DynamoDB actions a handler may perform on the registry table (least privilege, per function). */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:Query';
+
+export interface Route {
+  /** Stable name: the construct id and the function's log group name are derived from it. */
+  readonly name: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
+  /** API Gateway path syntax (`{param}` segments), or `$default` for the catch-all route. */
+  readonly path: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  /** `none`: open route. */
+  readonly auth: 'none';
+  /** Exactly the table actions the handler uses: the stack grants these and nothing else. */
+  readonly tableActions: readonly TableAction[];
+  /** Environment variables the handler reads besides TABLE_NAME and LOG_LEVEL (the stack supplies them). */
+  readonly environment?: readonly ('REVIEW_BASE_URL' | 'REVIEW_URL_SECRET')[];
+  /** A request that works: printed by `npm start` as a ready-to-paste curl, and tested. */
+  readonly example?: { readonly path: string; readonly body: unknown };
+}
+
+export const routes: readonly Route[] = [
+  {
+    name: 'CreatePurchaser',
+    method: 'POST',
+    path: '/v4/organisations/{trkref}/purchasers',
+    entry: 'functions/purchasers/create.ts',
+    auth: 'none',
+    tableActions: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
+    environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET'],
+    example: {
+      path: '/v4/organisations/ACME/purchasers',
+      body: {
+        email: 'jane@example.com',
+        title: 'Ms',
+        first_name: 'Jane',
+        purchases: [
+          { order_ref: 'A1104528927', sku: 'SKU23432' },
+          { order_ref: 'A1104523114', sku: 'SKU4323' },
+        ],
+      },
+    },
+  },
+  {
+    name: 'CreateCustomer',
+    method: 'POST',
+    path: '/customers',
+    entry: 'functions/customers/create.ts',
+    auth: 'none',
+    tableActions: ['dynamodb:PutItem'],
+    example: {
+      path: '/customers',
+      body: {
+        corporation_id: 'corp_123',
+        name: 'Acme Corporation',
+        email: 'contact@acme.com',
+        external_id: 'ext_456',
+        shipping_address: {
+          line1: '123 Main St',
+          line2: 'Suite 100',
+          city: 'San Francisco',
+          state: 'CA',
+          postal_code: '94105',
+          country: 'US',
+        },
+      },
+    },
+  },
+  {
+    // Everything no other row matches: answers 404, or 405 with `Allow` for a known path.
+    name: 'Fallback',
+    method: 'ANY',
+    path: '$default',
+    entry: 'functions/fallback/handler.ts',
+    auth: 'none',
+    tableActions: [],
+  },
+];
+
+export const defaultRoute: Route = routes.find((route) => route.path === '$default')!;
+
+export type RouteMatch =
+  | { kind: 'route'; route: Route; pathParameters: Record<string, string> }
+  | { kind: 'method-not-allowed'; allow: string[] }
+  | { kind: 'not-found' };
+
+/**
+ * Finds the row for a request the way API Gateway does: exact method and path, `{name}` segments
+ * matching one non-empty segment each. `rawPath` is the path as sent (percent-encoded); path
+ * parameters are returned decoded, as API Gateway passes them to the function.
+ */
+export function matchRoute(method: string, rawPath: string, table: readonly Route[] = routes): RouteMatch {
+  const segments = rawPath.split('/');
+  const allow: string[] = [];
+  for (const route of table) {
+    if (route.path === '$default') continue;
+    const pathParameters = matchPath(route.path, segments);
+    if (!pathParameters) continue;
+    if (route.method === 'ANY' || route.method === method.toUpperCase()) {
+      return { kind: 'route', route, pathParameters };
+    }
+    allow.push(route.method);
+  }
+  return allow.length > 0 ? { kind: 'method-not-allowed', allow } : { kind: 'not-found' };
+}
+
+function matchPath(template: string, segments: string[]): Record<string, string> | undefined {
+  const parts = template.split('/');
+  if (parts.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const segment = segments[i]!;
+    if (part.startsWith('{') && part.endsWith('}')) {
+      if (segment === '') return undefined;
+      const decoded = safeDecode(segment);
+      if (decoded === undefined) return undefined;
+      params[part.slice(1, -1)] = decoded;
+    } else if (part !== segment) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,73 @@
+// `npm run synth` as ops run it: the CDK CLI, offline, without AWS credentials, bundling every
+// function for real with the local esbuild.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { routes } from '../../lib/routes.ts';
+import { createTestTable, dynamoEndpoint } from '../support/dynamo.ts';
+import { httpEvent } from '../support/events.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const out = mkdtempSync(join(tmpdir(), 'registry-synth-'));
+/** Route name -> its bundle, filled by the synth test. */
+const bundles = new Map<string, string>();
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('npm run synth', () => {
+  it('synthesises offline and bundles each function as a self-contained ES module with a source map', () => {
+    execFileSync('npm', ['run', 'synth', '--', '--output', out], {
+      cwd: root,
+      // No credentials, no region, no profile: nothing may need an AWS account.
+      env: { PATH: process.env.PATH, HOME: out, CDK_DISABLE_VERSION_CHECK: '1' },
+      stdio: 'pipe',
+    });
+    const template = JSON.parse(readFileSync(join(out, 'PurchaserRegistry-dev.template.json'), 'utf8'));
+    const functions = Object.values(template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>).filter(
+      (r) => r.Type === 'AWS::Lambda::Function',
+    );
+    expect(functions).toHaveLength(routes.length);
+    for (const fn of functions) {
+      const asset = join(out, fn.Metadata!['aws:asset:path']!);
+      bundles.set(fn.Metadata!['aws:cdk:path']!.split('/')[1]!.replace(/Function$/, ''), join(asset, 'index.mjs'));
+      const code = readFileSync(join(asset, 'index.mjs'), 'utf8');
+      expect(existsSync(join(asset, 'index.mjs.map'))).toBe(true);
+      expect(code).toContain('sourceMappingURL=index.mjs.map');
+      // Everything but Node's own modules is inside the bundle (the AWS SDK included).
+      const imports = [...code.matchAll(/\bfrom\s*"([^"]+)"/g)].map((m) => m[1]!);
+      expect(imports.filter((name) => !name.startsWith('node:'))).toEqual([]);
+    }
+  }, 120_000);
+});
+
+describe('the bundles', () => {
+  it('load in a fresh Node.js and answer a request against DynamoDB Local, configured only by environment', async () => {
+    expect(bundles.size).toBe(routes.length);
+    const { tableName } = await createTestTable('bundles');
+    for (const route of routes) {
+      const event = route.example
+        ? httpEvent({ path: route.example.path, body: route.example.body, pathParameters: { trkref: 'ACME' } })
+        : httpEvent({ method: 'GET', path: '/nowhere' });
+      const script = `const { handler } = await import(process.argv[1]);
+        const result = await handler(JSON.parse(process.argv[2]), { awsRequestId: 'r', getRemainingTimeInMillis: () => 5000 });
+        process.stdout.write(JSON.stringify(result));`;
+      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script, bundles.get(route.name)!, JSON.stringify(event)], {
+        env: {
+          PATH: process.env.PATH,
+          TABLE_NAME: tableName,
+          AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint(),
+          AWS_REGION: 'local',
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          REVIEW_BASE_URL: 'https://reviews.example.com',
+          REVIEW_URL_SECRET: 'bundle-test-secret-bundle-test-secret',
+          LOG_LEVEL: 'silent',
+        },
+        encoding: 'utf8',
+      });
+      expect(JSON.parse(output).statusCode, route.name).toBe(route.example ? 201 : 404);
+    }
+  }, 60_000);
+});

@@ -1,0 +1,46 @@
+// Each route row lists the table actions its handler uses, and the stack grants exactly those.
+// Here the handlers run their typical and edge paths while every command they send is recorded:
+// what they use must equal what their row declares (more would fail in AWS, less is excess).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../lib/routes.ts';
+import { createTestTable, type TestTable } from '../support/dynamo.ts';
+import { httpEvent, invoke } from '../support/events.ts';
+import { recordCommands } from '../support/faults.ts';
+import { customerHandler, purchaserHandler } from '../support/handlers.ts';
+
+let t: TestTable;
+beforeAll(async () => {
+  t = await createTestTable('privilege');
+});
+
+const declared = (name: string) => new Set(routes.find((route) => route.name === name)!.tableActions);
+const asActions = (commands: Set<string>) =>
+  new Set([...commands].map((command) => `dynamodb:${command.replace(/Command$/, '')}`));
+
+describe('table actions used equal the route table', () => {
+  it('CreatePurchaser', async () => {
+    const store = t.newStore();
+    const used = recordCommands(store);
+    const handler = purchaserHandler(store);
+    const event = (body: unknown) => httpEvent({ path: '/v4/organisations/ACME/purchasers', pathParameters: { trkref: 'ACME' }, body });
+    await invoke(handler, event({ email: 'p@example.com', purchases: [{ order_ref: 'A', sku: 'B' }] }));
+    await invoke(handler, event({ email: 'p@example.com', first_name: 'P', purchases: [{ order_ref: 'A', sku: 'B', purchase_date: '2025-01-01' }] }));
+    await invoke(handler, event({ email: 'q@example.com' }));
+    expect(asActions(used)).toEqual(declared('CreatePurchaser'));
+  });
+
+  it('CreateCustomer', async () => {
+    const store = t.newStore();
+    const used = recordCommands(store);
+    const handler = customerHandler(store);
+    const event = (body: unknown) => httpEvent({ path: '/customers', body });
+    expect((await invoke(handler, event({ corporation_id: 'c', name: 'Cust One', email: 'c@example.com' }))).statusCode).toBe(201);
+    expect((await invoke(handler, event({ corporation_id: 'c', name: 'Cust Two', email: 'c@example.com' }))).statusCode).toBe(409);
+    expect((await invoke(handler, event({ corporation_id: 'c', name: 'No Email' }))).statusCode).toBe(201);
+    expect(asActions(used)).toEqual(declared('CreateCustomer'));
+  });
+
+  it('Fallback uses no table action', () => {
+    expect(declared('Fallback').size).toBe(0);
+  });
+});

@@ -1,0 +1,78 @@
+// The local server (what npm start serves) over real HTTP, with the real handler modules loaded
+// from the route table and configured by environment variables, as on Lambda.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadHandlers, type LocalServer, repositoryRoot, startLocalServer } from '../../lib/local-server.ts';
+import { routes } from '../../lib/routes.ts';
+import { assertContract, customerResponse, purchaserResponse } from '../support/contract.ts';
+import { createTestTable, dynamoEndpoint } from '../support/dynamo.ts';
+
+let server: LocalServer;
+beforeAll(async () => {
+  const { tableName } = await createTestTable('local-server');
+  Object.assign(process.env, { TABLE_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint() });
+  server = await startLocalServer({ handlers: await loadHandlers(repositoryRoot()), port: 0 });
+});
+afterAll(() => server?.close());
+
+const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+
+describe('local server', () => {
+  it('serves the example of every route row that has one', async () => {
+    const contracts = { CreatePurchaser: purchaserResponse, CreateCustomer: customerResponse } as const;
+    for (const route of routes.filter((r) => r.example)) {
+      const res = await request(route.method, route.example!.path, route.example!.body);
+      expect(res.status, route.name).toBe(201);
+      assertContract(contracts[route.name as keyof typeof contracts], await res.json());
+    }
+  });
+
+  it('answers 405 with Allow for a known path and another method', async () => {
+    const res = await request('GET', '/customers');
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('answers 404 problem+json for an unknown path', async () => {
+    const res = await request('POST', '/nothing/here', {});
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ status: 404, type: '/problems/not-found' });
+  });
+
+  it('gives every response a request id', async () => {
+    const ids = await Promise.all([request('GET', '/'), request('POST', '/customers', '{')]).then((responses) =>
+      responses.map((r) => r.headers.get('x-request-id')),
+    );
+    expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
+  it('refuses a body over 256 KB with 413', async () => {
+    const res = await request('POST', '/customers', { corporation_id: 'c', name: 'x'.repeat(300_000) });
+    expect(res.status).toBe(413);
+  });
+
+  it('decodes path parameters as API Gateway does, and rejects ones outside the org alphabet', async () => {
+    const ok = await request('POST', '/v4/organisations/AC%2DME/purchasers', { email: 'decoded@example.com' });
+    expect(ok.status).toBe(201);
+    for (const trkref of ['AC%23ME', 'AC%2FME', 'ACME%00', '%41CME%20']) {
+      const res = await request('POST', `/v4/organisations/${trkref}/purchasers`, { email: 'x@example.com' });
+      expect(res.status, trkref).toBe(404);
+      expect(((await res.json()) as { message: string }).message).toMatch(/trkref/);
+    }
+  });
+
+  it('passes a binary body base64-encoded, which the JSON parser refuses by content type', async () => {
+    const res = await fetch(`${server.url}/customers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array([0xff, 0xfe, 0x00, 0x01]),
+    });
+    expect(res.status).toBe(415);
+  });
+});

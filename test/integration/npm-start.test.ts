@@ -1,0 +1,88 @@
+// `npm start` as a newcomer runs it: a real process with its own DynamoDB Local and data folder.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, isPortFree } from '../../lib/dynamodb-local.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'registry-data-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Started {
+  let output = '';
+  const child = spawn(process.execPath, ['bin/local.ts'], {
+    cwd: root,
+    // A newcomer's shell: none of the variables the test run sets for the handlers.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exit };
+}
+
+async function until(started: Started, text: string) {
+  const deadline = Date.now() + 45_000;
+  while (!started.output().includes(text)) {
+    if (started.child.exitCode !== null) throw new Error(`exited early:\n${started.output()}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for "${text}":\n${started.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Runs the curl line printed for a route, by parsing it (method, URL, body). */
+async function runPrintedCurl(output: string, routeComment: string) {
+  const lines = output.split('\n');
+  const curl = lines[lines.indexOf(routeComment) + 1]!;
+  const match = /^curl -sS -X (\w+) (\S+) -H 'content-type: application\/json' -d '(.*)'$/.exec(curl);
+  expect(match, curl).not.toBeNull();
+  const [, method, url, body] = match!;
+  return fetch(url!, { method, headers: { 'content-type': 'application/json' }, body });
+}
+
+describe('npm start', () => {
+  it('serves the API on DynamoDB Local, prints working curls, stops on Ctrl-C, and keeps its data', async () => {
+    const ports = { PORT: String(await freePort()), DYNAMODB_PORT: String(await freePort()) };
+
+    const first = start(ports);
+    await until(first, 'Ctrl-C to stop.');
+    expect(first.output()).toContain(`Registry API on http://localhost:${ports.PORT}`);
+    expect(first.output()).toContain('table registry created');
+    const created = await runPrintedCurl(first.output(), '# POST /v4/organisations/{trkref}/purchasers');
+    expect(created.status).toBe(201);
+    const { created_at } = (await created.json()) as { created_at: string };
+    expect((await runPrintedCurl(first.output(), '# POST /customers')).status).toBe(201);
+
+    first.child.kill('SIGINT');
+    expect(await first.exit).toBe(0);
+    expect(await isPortFree(Number(ports.DYNAMODB_PORT))).toBe(true);
+    expect(await isPortFree(Number(ports.PORT))).toBe(true);
+
+    const second = start(ports);
+    await until(second, 'Ctrl-C to stop.');
+    expect(second.output()).toContain('table registry found');
+    const again = await runPrintedCurl(second.output(), '# POST /v4/organisations/{trkref}/purchasers');
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { created_at: string }).created_at).toBe(created_at);
+    second.child.kill('SIGTERM');
+    expect(await second.exit).toBe(0);
+  });
+
+  it('says in one line what to install when Java is missing', async () => {
+    const started = start({ PATH: dirname(process.execPath) });
+    expect(await started.exit).toBe(1);
+    const lines = started.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/needs Java.*install Java 17 or newer/);
+  });
+});

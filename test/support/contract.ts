@@ -1,0 +1,72 @@
+// The response contracts, as strict schemas: a body that has a member too many, one too few, or
+// one of the wrong type fails them. Used by the seed tests and the property tests.
+import * as v from 'valibot';
+import { REVIEW_STATES } from '../../functions/purchasers/purchasers.ts';
+
+const nullableString = v.nullable(v.string());
+const isoSeconds = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/));
+const url = v.pipe(v.string(), v.url());
+
+export const purchaseResponse = v.strictObject({
+  purchase_date: v.exactOptional(v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/))),
+  contacted_at: v.exactOptional(isoSeconds),
+  order_ref: v.string(),
+  sku: v.string(),
+  review_state: v.picklist(REVIEW_STATES),
+  review_url: url,
+});
+
+export const purchaserResponse = v.strictObject({
+  email: v.pipe(v.string(), v.email()),
+  title: nullableString,
+  first_name: nullableString,
+  surname: nullableString,
+  country: v.nullable(v.pipe(v.string(), v.regex(/^[A-Z]{2}$/))),
+  postcode: nullableString,
+  created_at: isoSeconds,
+  purchases: v.array(purchaseResponse),
+});
+
+export const customerData = v.strictObject({
+  id: v.pipe(v.string(), v.regex(/^cust_[0-9a-f]{32}$/)),
+  name: v.string(),
+  email: v.nullable(v.pipe(v.string(), v.email())),
+  corporation_id: v.string(),
+  external_id: nullableString,
+  shipping_address: v.nullable(
+    v.strictObject({
+      line1: nullableString,
+      line2: nullableString,
+      city: nullableString,
+      state: nullableString,
+      postal_code: nullableString,
+      country: v.nullable(v.pipe(v.string(), v.regex(/^[A-Z]{2}$/))),
+    }),
+  ),
+  created_at: v.pipe(v.number(), v.integer()),
+  source_platform_id: nullableString,
+  source_platform: nullableString,
+});
+
+export const customerResponse = v.strictObject({
+  data: customerData,
+  message: v.literal('Successfully created customer.'),
+});
+
+export const problemResponse = v.looseObject({
+  type: v.string(),
+  title: v.string(),
+  status: v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599)),
+  detail: v.string(),
+  errors: v.exactOptional(v.array(v.strictObject({ pointer: v.string(), detail: v.string() }))),
+});
+
+/** Asserts `value` fits `schema`, with the issues in the failure message. */
+export function assertContract<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
+  const result = v.safeParse(schema, value);
+  if (!result.success) {
+    const issues = result.issues.map((issue) => `${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`);
+    throw new Error(`response breaks the contract:\n${issues.join('\n')}\n${JSON.stringify(value)}`);
+  }
+  return result.output;
+}

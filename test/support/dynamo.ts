@@ -1,0 +1,30 @@
+// A table of its own for each test file, in the run's DynamoDB Local.
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { ensureTable } from '../../lib/dynamodb-local.ts';
+import { createDocumentClient, type Store } from '../../functions/shared/store.ts';
+
+export const dynamoEndpoint = () => inject('dynamoEndpoint');
+
+const clientConfig = () => ({
+  endpoint: dynamoEndpoint(),
+  region: 'local',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+
+export interface TestTable {
+  readonly tableName: string;
+  readonly store: Store;
+  readonly client: DynamoDBClient;
+  /** A second store on the same table with its own client, for fault injection without side effects. */
+  newStore(): Store;
+}
+
+export async function createTestTable(label: string): Promise<TestTable> {
+  const tableName = `${label}-${randomUUID().slice(0, 8)}`;
+  const client = new DynamoDBClient(clientConfig());
+  await ensureTable(client, tableName);
+  const newStore = () => ({ doc: createDocumentClient(clientConfig()), tableName });
+  return { tableName, client, store: newStore(), newStore };
+}

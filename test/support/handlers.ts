@@ -1,0 +1,24 @@
+// The real handlers, wired to a test table instead of the environment.
+import { createCustomerHandler } from '../../functions/customers/create.ts';
+import { newCustomerId } from '../../functions/customers/customers.ts';
+import { createPurchaserHandler } from '../../functions/purchasers/create.ts';
+import { createReviewLinks, newReviewToken } from '../../functions/purchasers/review-links.ts';
+import { createLogger, type Logger } from '../../functions/shared/logger.ts';
+import type { Store } from '../../functions/shared/store.ts';
+
+export const REVIEW_BASE_URL = 'https://reviews.test';
+export const reviewLinks = createReviewLinks({ baseUrl: REVIEW_BASE_URL, secret: 'test-secret-test-secret-test-secret-0123' });
+
+export const silentLog = createLogger({ level: 'silent' });
+
+/** A logger that keeps its lines, for tests that read the logs. */
+export function capturingLog(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return Object.assign(createLogger({ level: 'debug', sink: (line) => lines.push(line) }), { lines });
+}
+
+export const purchaserHandler = (store: Store, log: Logger = silentLog) =>
+  createPurchaserHandler({ store, log, reviewLinks, now: () => new Date(), newReviewToken });
+
+export const customerHandler = (store: Store, log: Logger = silentLog) =>
+  createCustomerHandler({ store, log, now: () => new Date(), newCustomerId });
