@@ -13,7 +13,7 @@ beforeAll(async () => {
   t = await createTestTable('property');
 });
 
-const RUNS = 1500;
+const RUNS = 2500;
 
 const contentType = fc.oneof(
   { weight: 6, arbitrary: fc.constant('application/json') },
