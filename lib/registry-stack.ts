@@ -2,7 +2,7 @@
 // per row of the route table (lib/routes.ts), each function allowed exactly the table actions its
 // row lists.
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -12,18 +12,24 @@ import {
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { type Route, routes } from './routes.ts';
+import { authorizer as authorizerRow, type KeyPrefix, type Route, routes, type TableAction } from './routes.ts';
 import { registryTable } from './table.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
+
+interface TableAccess {
+  readonly tableActions: readonly TableAction[];
+  readonly keyPrefixes: readonly KeyPrefix[];
+}
 
 export interface RegistryStackProps extends StackProps {
   /** `prod` keeps the table and logs on stack deletion and turns on deletion protection. */
@@ -32,6 +38,12 @@ export interface RegistryStackProps extends StackProps {
   readonly reviewBaseUrl: string;
   readonly memorySize?: number;
   readonly logRetention?: RetentionDays;
+  /** Steady requests per second the API accepts before answering 429 (whole stage). */
+  readonly throttleRate?: number;
+  /** Requests the API accepts at once above the steady rate. */
+  readonly throttleBurst?: number;
+  /** How long API Gateway reuses the authorizer's answer for one Authorization header (0 to 300). */
+  readonly authorizerCacheSeconds?: number;
   /** The route table; the real one unless a test passes another. */
   readonly routes?: readonly Route[];
 }
@@ -54,7 +66,9 @@ export const bundling = {
 export class RegistryStack extends Stack {
   readonly table: TableV2;
   readonly api: HttpApi;
+  /** By route name. */
   readonly functions = new Map<string, NodejsFunction>();
+  readonly authorizerFunction: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: RegistryStackProps) {
     super(scope, id, props);
@@ -85,14 +99,41 @@ export class RegistryStack extends Stack {
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
       removalPolicy,
     });
+    Validations.of(reviewUrlSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Questionnaire links already e-mailed to purchasers carry signatures under this key; rotating it would break them. ' +
+        'Rotation needs verification under several keys first (noted on the partner-access issue).',
+    });
     const environmentValues: Record<NonNullable<Route['environment']>[number], string> = {
       REVIEW_BASE_URL: props.reviewBaseUrl,
       REVIEW_URL_SECRET: reviewUrlSecret.secretValue.unsafeUnwrap(),
     };
 
-    for (const route of props.routes ?? routes) {
-      const fn = new NodejsFunction(this, `${route.name}Function`, {
-        entry: `${root}${route.entry}`,
+    const lambda = (name: string, entry: string, access: TableAccess, environment: Record<string, string> = {}) => {
+      const logGroup = new LogGroup(this, `${name}Logs`, { retention, removalPolicy });
+      // An explicit role instead of the default one with AWSLambdaBasicExecutionRole: the function
+      // may write to its own log group and use its own table actions, nothing else.
+      const role = new Role(this, `${name}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+      logGroup.grantWrite(role);
+      if (access.tableActions.length > 0) {
+        role.addToPolicy(
+          new PolicyStatement({
+            actions: [...access.tableActions],
+            resources: access.tableActions.includes('dynamodb:Query')
+              ? [this.table.tableArn, `${this.table.tableArn}/index/*`]
+              : [this.table.tableArn],
+            // Partition keys start with the kind of data: this function reaches only its kinds.
+            conditions: {
+              'ForAllValues:StringLike': {
+                'dynamodb:LeadingKeys': access.keyPrefixes.map((prefix) => `${registryTable.prefixes[prefix]}*`),
+              },
+            },
+          }),
+        );
+      }
+      return new NodejsFunction(this, `${name}Function`, {
+        entry: `${root}${entry}`,
         handler: 'handler',
         projectRoot: root,
         depsLockFilePath: `${root}package-lock.json`,
@@ -101,29 +142,32 @@ export class RegistryStack extends Stack {
         memorySize: props.memorySize ?? 1024,
         timeout: Duration.seconds(10),
         bundling,
+        role,
+        logGroup,
         loggingFormat: LoggingFormat.JSON,
         applicationLogLevelV2: ApplicationLogLevel.INFO,
         systemLogLevelV2: SystemLogLevel.WARN,
-        logGroup: new LogGroup(this, `${route.name}Logs`, { retention, removalPolicy }),
         environment: {
           TABLE_NAME: this.table.tableName,
           LOG_LEVEL: 'info',
           NODE_OPTIONS: '--enable-source-maps',
-          ...Object.fromEntries((route.environment ?? []).map((name) => [name, environmentValues[name]])),
+          ...environment,
         },
       });
-      if (route.tableActions.length > 0) {
-        fn.addToRolePolicy(
-          new PolicyStatement({
-            actions: [...route.tableActions],
-            resources: route.tableActions.includes('dynamodb:Query')
-              ? [this.table.tableArn, `${this.table.tableArn}/index/*`]
-              : [this.table.tableArn],
-          }),
-        );
-      }
-      this.functions.set(route.name, fn);
+    };
+
+    for (const route of props.routes ?? routes) {
+      const environment = Object.fromEntries((route.environment ?? []).map((name) => [name, environmentValues[name]]));
+      this.functions.set(route.name, lambda(route.name, route.entry, route, environment));
     }
+    this.authorizerFunction = lambda(authorizerRow.name, authorizerRow.entry, authorizerRow);
+    const cacheSeconds = props.authorizerCacheSeconds ?? 300;
+    if (!(cacheSeconds >= 0 && cacheSeconds <= 300)) throw new Error('authorizerCacheSeconds must be 0 to 300');
+    const partnerKey = new HttpLambdaAuthorizer('PartnerKey', this.authorizerFunction, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.seconds(cacheSeconds),
+    });
 
     this.api = new HttpApi(this, 'Api', {
       apiName: `purchaser-registry-${props.stage}`,
@@ -135,6 +179,7 @@ export class RegistryStack extends Stack {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
+      throttle: { rateLimit: props.throttleRate ?? 100, burstLimit: props.throttleBurst ?? 200 },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -151,6 +196,8 @@ export class RegistryStack extends Stack {
             integrationLatencyMs: '$context.integrationLatency',
             integrationError: '$context.integrationErrorMessage',
             error: '$context.error.message',
+            authorizerError: '$context.authorizer.error',
+            keyId: '$context.authorizer.key_id',
           }),
         ),
       },
@@ -165,6 +212,7 @@ export class RegistryStack extends Stack {
             ? HttpRouteKey.DEFAULT
             : HttpRouteKey.with(route.path, route.method === 'ANY' ? HttpMethod.ANY : HttpMethod[route.method]),
         integration,
+        ...(route.auth === 'partner' ? { authorizer: partnerKey } : {}),
       });
     }
 

@@ -10,8 +10,12 @@ export type TableAction =
   | 'dynamodb:GetItem'
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
   | 'dynamodb:BatchGetItem'
   | 'dynamodb:Query';
+
+/** Which kinds of items (lib/table.ts `prefixes`) a function may touch. */
+export type KeyPrefix = 'organisation' | 'apiKey' | 'idempotency';
 
 export interface Route {
   /** Stable name: the construct id and the function's log group name are derived from it. */
@@ -21,14 +25,19 @@ export interface Route {
   readonly path: string;
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
-  /** `none`: open route. */
-  readonly auth: 'none';
+  /**
+   * `partner`: the authorizer runs first and the handler answers 401 unless it vouched for a valid
+   * partner key (and 403 for an organisation outside the key's list). `none`: open route.
+   */
+  readonly auth: 'partner' | 'none';
   /** Exactly the table actions the handler uses: the stack grants these and nothing else. */
   readonly tableActions: readonly TableAction[];
+  /** The kinds of items those actions may reach (partition key prefixes). */
+  readonly keyPrefixes: readonly KeyPrefix[];
   /** Environment variables the handler reads besides TABLE_NAME and LOG_LEVEL (the stack supplies them). */
   readonly environment?: readonly ('REVIEW_BASE_URL' | 'REVIEW_URL_SECRET')[];
   /** A request that works: printed by `npm start` as a ready-to-paste curl, and tested. */
-  readonly example?: { readonly path: string; readonly body: unknown };
+  readonly example?: { readonly org: string; readonly path: string; readonly body: unknown };
 }
 
 export const routes: readonly Route[] = [
@@ -37,10 +46,12 @@ export const routes: readonly Route[] = [
     method: 'POST',
     path: '/v4/organisations/{trkref}/purchasers',
     entry: 'functions/purchasers/create.ts',
-    auth: 'none',
-    tableActions: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
+    auth: 'partner',
+    tableActions: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    keyPrefixes: ['organisation', 'idempotency'],
     environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET'],
     example: {
+      org: 'ACME',
       path: '/v4/organisations/ACME/purchasers',
       body: {
         email: 'jane@example.com',
@@ -58,9 +69,11 @@ export const routes: readonly Route[] = [
     method: 'POST',
     path: '/customers',
     entry: 'functions/customers/create.ts',
-    auth: 'none',
-    tableActions: ['dynamodb:PutItem'],
+    auth: 'partner',
+    tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    keyPrefixes: ['organisation', 'idempotency'],
     example: {
+      org: 'corp_123',
       path: '/customers',
       body: {
         corporation_id: 'corp_123',
@@ -84,10 +97,22 @@ export const routes: readonly Route[] = [
     method: 'ANY',
     path: '$default',
     entry: 'functions/fallback/handler.ts',
-    auth: 'none',
+    auth: 'partner',
     tableActions: [],
+    keyPrefixes: [],
   },
 ];
+
+/**
+ * The Lambda authorizer in front of every `partner` route: it looks the presented key up and tells
+ * the handler who is calling (API Gateway caches its answer per Authorization header).
+ */
+export const authorizer = {
+  name: 'Authorizer',
+  entry: 'functions/auth/authorizer.ts',
+  tableActions: ['dynamodb:GetItem'],
+  keyPrefixes: ['apiKey'],
+} as const satisfies Pick<Route, 'name' | 'entry' | 'tableActions' | 'keyPrefixes'>;
 
 export const defaultRoute: Route = routes.find((route) => route.path === '$default')!;
 

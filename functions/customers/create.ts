@@ -24,7 +24,9 @@ export function createCustomerHandler(deps: CreateCustomerDeps) {
     name: 'CreateCustomer',
     log: deps.log,
     schema: customerRequest,
-    async handle(body) {
+    organisation: (body) => body.corporation_id,
+    idempotency: deps.store,
+    async handle(body, { principal }) {
       try {
         const customer = await createCustomer(
           deps.store,
@@ -34,7 +36,8 @@ export function createCustomerHandler(deps: CreateCustomerDeps) {
             email: body.email ?? null,
             external_id: body.external_id ?? null,
             shipping_address: body.shipping_address ? fullAddress(body.shipping_address) : null,
-            source_platform: null,
+            // Customers created through a partner platform's key record that platform.
+            source_platform: principal?.platform ?? null,
             source_platform_id: null,
           },
           deps,

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { customerIdIndex, registryTable } from '../../lib/table.ts';
+import { lookupIndex, registryTable } from '../../lib/table.ts';
 import { CUSTOMER_SK, customerIdKey, normaliseEmail, personKey } from '../shared/keys.ts';
 import type { Store } from '../shared/store.ts';
 
@@ -73,8 +73,8 @@ export async function createCustomer(store: Store, input: NewCustomer, deps: Cus
         Item: {
           [PK]: customer.email ? personKey(customer.corporation_id, customer.email) : idKey,
           [SK]: CUSTOMER_SK,
-          [customerIdIndex.partitionKey]: idKey,
-          [customerIdIndex.sortKey]: CUSTOMER_SK,
+          [lookupIndex.partitionKey]: idKey,
+          [lookupIndex.sortKey]: CUSTOMER_SK,
           entity: 'customer',
           ...customer,
         },
@@ -96,9 +96,9 @@ export async function getCustomerById(store: Store, corporationId: string, id: s
   const output = await store.doc.send(
     new QueryCommand({
       TableName: store.tableName,
-      IndexName: customerIdIndex.name,
+      IndexName: lookupIndex.name,
       KeyConditionExpression: '#k = :k',
-      ExpressionAttributeNames: { '#k': customerIdIndex.partitionKey },
+      ExpressionAttributeNames: { '#k': lookupIndex.partitionKey },
       ExpressionAttributeValues: { ':k': customerIdKey(corporationId, id) },
     }),
   );

@@ -19,6 +19,8 @@ export function createPurchaserHandler(deps: CreatePurchaserDeps) {
     log: deps.log,
     pathParameters: purchaserPath,
     schema: purchaserRequest,
+    organisation: (_body, { pathParameters }) => pathParameters.trkref!,
+    idempotency: deps.store,
     // Reevoo clients read errors from `message`.
     decorateProblem: (problem) => ({ ...problem, message: problem.detail }),
     async handle({ email, purchases, ...fields }, { pathParameters }) {

@@ -12,10 +12,10 @@
 //
 // No item is read, modified in memory and written back whole: concurrent requests for the same
 // purchaser each add their purchases without overwriting each other's.
-import { BatchGetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { registryTable } from '../../lib/table.ts';
 import { normaliseEmail, personKey, PURCHASER_FAMILY_PREFIX, PURCHASER_SK, purchaseSk } from '../shared/keys.ts';
-import { sleep, type Store } from '../shared/store.ts';
+import { queryAll, sleep, type Store } from '../shared/store.ts';
 import { StoreBusyError } from '../shared/store-errors.ts';
 import { buildUpdate } from '../shared/update-expression.ts';
 
@@ -135,22 +135,12 @@ export async function getPurchaser(
   trkref: string,
   email: string,
 ): Promise<{ purchaser: Purchaser; purchases: Purchase[] } | undefined> {
-  const items: Record<string, unknown>[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await store.doc.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :family)',
-        ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-        ExpressionAttributeValues: { ':pk': personKey(trkref, email), ':family': PURCHASER_FAMILY_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  const items = await queryAll(store, {
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :family)',
+    ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+    ExpressionAttributeValues: { ':pk': personKey(trkref, email), ':family': PURCHASER_FAMILY_PREFIX },
+    ConsistentRead: true,
+  });
   const purchaser = items.find((item) => item[SK] === PURCHASER_SK);
   if (!purchaser) return undefined;
   return { purchaser: toPurchaser(purchaser), purchases: items.filter((item) => item !== purchaser).map(toPurchase) };

@@ -12,8 +12,12 @@ import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as v from 'valibot';
+import { routes } from '../../lib/routes.ts';
+import { idempotent } from './idempotency.ts';
 import { describeError, type Logger } from './logger.ts';
+import { type Principal, principalOf } from './principal.ts';
 import {
+  forbiddenOrganisation,
   internalError,
   malformedJson,
   notFound,
@@ -21,10 +25,12 @@ import {
   Problem,
   type ProblemBody,
   serviceUnavailable,
+  unauthenticated,
   unsupportedMediaType,
   validationFailed,
 } from './problem.ts';
 import { fieldErrors } from './schema.ts';
+import type { Store } from './store.ts';
 import { isTransientStoreError } from './store-errors.ts';
 
 /** Largest request body accepted, in bytes (after base64 decoding). */
@@ -42,13 +48,15 @@ export interface HttpResult {
 
 export interface RequestInfo {
   readonly requestId: string;
+  /** The partner calling (routes with `auth: 'partner'`); undefined on open routes. */
+  readonly principal: Principal | undefined;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
   readonly event: HttpEvent;
   readonly log: Logger;
 }
 
 interface RouteOptions {
-  /** The route's name in logs (the route table's `name`). */
+  /** The route table row this handler serves (its `name`): logs use it, and its `auth` applies. */
   readonly name: string;
   readonly log: Logger;
   /** Adds route-specific members to every problem body (the Reevoo contract's `message`). */
@@ -63,6 +71,10 @@ export function jsonRoute<S extends v.GenericSchema>(
     readonly schema: S;
     /** Checks the path parameters before the body is read; a failure is a 404 naming the parameter. */
     readonly pathParameters?: v.GenericSchema;
+    /** The organisation the request acts for: outside the caller's key, the answer is 403. */
+    readonly organisation?: (body: v.InferOutput<S>, request: RequestInfo) => string;
+    /** Where to keep Idempotency-Key records; without it the header is ignored. */
+    readonly idempotency?: Store;
     readonly handle: (body: v.InferOutput<S>, request: RequestInfo) => Promise<HttpResult>;
   },
 ): HttpHandler {
@@ -72,10 +84,24 @@ export function jsonRoute<S extends v.GenericSchema>(
     .use(bodyLimit(MAX_BODY_BYTES))
     .use(jsonBody())
     .use(validateBody(options.schema))
-    .handler((event, _context, _opts) => {
+    .handler((async (event: HttpEvent): Promise<HttpResult> => {
       const request = requestInfo(event);
-      return options.handle(event.body as v.InferOutput<S>, request) as never;
-    }) as unknown as HttpHandler;
+      const body = event.body as v.InferOutput<S>;
+      if (options.organisation && request.principal) {
+        const org = options.organisation(body, request);
+        if (!request.principal.orgs.includes(org)) throw forbiddenOrganisation(org);
+      }
+      const key = event.headers['idempotency-key'];
+      if (options.idempotency && key !== undefined && request.principal) {
+        const state = (event as EventWithState)[STATE]!;
+        return idempotent(
+          options.idempotency,
+          { apiKeyId: request.principal.keyId, key, method: event.requestContext.http.method, path: event.rawPath, body: state.rawBody },
+          () => options.handle(body, request),
+        );
+      }
+      return options.handle(body, request);
+    }) as never) as unknown as HttpHandler;
 }
 
 /** A route that reads no body (the fallback). */
@@ -90,16 +116,31 @@ export function plainRoute(
 // The boundary stores the request's id and logger on the event under a symbol, so the handler can
 // reach them without widening the event type that the rest of the stack sees.
 const STATE = Symbol('request-state');
-type RequestState = { requestId: string; startedAt: number; log: Logger };
+type RequestState = {
+  requestId: string;
+  startedAt: number;
+  log: Logger;
+  principal: Principal | undefined;
+  /** The body bytes as received, before parsing. */
+  rawBody: Buffer;
+};
 type EventWithState = HttpEvent & { [STATE]?: RequestState };
 
 function requestInfo(event: HttpEvent): RequestInfo {
   const state = (event as EventWithState)[STATE]!;
-  return { requestId: state.requestId, pathParameters: event.pathParameters ?? {}, event, log: state.log };
+  return {
+    requestId: state.requestId,
+    principal: state.principal,
+    pathParameters: event.pathParameters ?? {},
+    event,
+    log: state.log,
+  };
 }
 
 function boundary(options: RouteOptions): MiddlewareObj<HttpEvent, HttpResponse, Error, Context> {
   const decorate = options.decorateProblem ?? ((body) => body);
+  const route = routes.find((row) => row.name === options.name);
+  if (!route) throw new Error(`no route named ${options.name} in the route table`);
 
   const finish = (request: HttpRequest, response: HttpResponse) => {
     const state = (request.event as EventWithState)[STATE]!;
@@ -117,7 +158,16 @@ function boundary(options: RouteOptions): MiddlewareObj<HttpEvent, HttpResponse,
       const event = request.event as EventWithState;
       event.headers ??= {};
       const requestId = event.requestContext?.requestId || request.context?.awsRequestId || randomUUID();
-      event[STATE] = { requestId, startedAt: Date.now(), log: options.log.child({ request_id: requestId, route: options.name }) };
+      const log = options.log.child({ request_id: requestId, route: options.name });
+      const rawBody =
+        typeof event.body === 'string' ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+      event[STATE] = { requestId, startedAt: Date.now(), log, principal: undefined, rawBody };
+      if (route.auth === 'partner') {
+        const principal = principalOf(event);
+        if (typeof principal === 'string') throw unauthenticated(principal);
+        event[STATE].principal = principal;
+        event[STATE].log = log.child({ key_id: principal.keyId });
+      }
     },
     after(request) {
       const state = (request.event as EventWithState)[STATE]!;
@@ -131,7 +181,7 @@ function boundary(options: RouteOptions): MiddlewareObj<HttpEvent, HttpResponse,
     onError(request) {
       const event = request.event as EventWithState;
       // An error thrown before `before` ran (there is none today) still gets an id.
-      event[STATE] ??= { requestId: randomUUID(), startedAt: Date.now(), log: options.log };
+      event[STATE] ??= { requestId: randomUUID(), startedAt: Date.now(), log: options.log, principal: undefined, rawBody: Buffer.alloc(0) };
       const state = event[STATE];
       const problem = toProblem(request.error, state.log);
       finish(request, {

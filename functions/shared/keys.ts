@@ -8,6 +8,10 @@
 // - Order refs and skus share the sort key, so each is escaped (`%` -> `%25`, `#` -> `%23`) before
 //   joining: the mapping is injective, and `A#B` + `C` can never collide with `A` + `B#C`.
 
+import { registryTable } from '../../lib/table.ts';
+
+const { prefixes } = registryTable;
+
 export const ORG_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const isOrgId = (value: unknown): value is string => typeof value === 'string' && ORG_ID_PATTERN.test(value);
@@ -16,7 +20,7 @@ export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 function orgPrefix(org: string): string {
   if (!isOrgId(org)) throw new RangeError('organisation id outside the allowed alphabet');
-  return `ORG#${org}#`;
+  return `${prefixes.organisation}${org}#`;
 }
 
 const escapePart = (value: string) => value.replaceAll('%', '%25').replaceAll('#', '%23');
@@ -37,3 +41,14 @@ export const CUSTOMER_SK = 'CUSTOMER';
 export const PURCHASER_FAMILY_PREFIX = 'PURCHASE';
 
 export const purchaseSk = (orderRef: string, sku: string) => `PURCHASE#${escapePart(orderRef)}#${escapePart(sku)}`;
+
+/** An API key's item (not tenant data: one key may act for several organisations). */
+export const apiKeyKey = (keyId: string) => `${prefixes.apiKey}${keyId}`;
+export const API_KEY_SK = 'APIKEY';
+/** Index partition listing every API key (few items: the partners). */
+export const API_KEYS_INDEX_PK = 'APIKEYS';
+
+/** A retry record: scoped to the API key that sent it; the client's key is hashed. */
+export const idempotencyKey = (apiKeyId: string, clientKeyHash: string) =>
+  `${prefixes.idempotency}${apiKeyId}#${clientKeyHash}`;
+export const IDEMPOTENCY_SK = 'IDEMPOTENCY';

@@ -37,7 +37,7 @@ export class Problem extends Error {
     super(detail);
     this.name = 'Problem';
     this.status = status;
-    this.type = typeUri(slug);
+    this.type = slug.startsWith('/') ? slug : typeUri(slug);
     this.title = title;
     this.detail = detail;
     this.extensions = extensions;
@@ -46,6 +46,12 @@ export class Problem extends Error {
 
   toBody(): ProblemBody {
     return { type: this.type, title: this.title, status: this.status, detail: this.detail, ...this.extensions };
+  }
+
+  /** The same problem again, from its body (replays of stored answers). */
+  static fromBody(body: ProblemBody, headers: Record<string, string> = {}): Problem {
+    const { type, title, status, detail, ...extensions } = body;
+    return new Problem(status, type, title, detail, extensions, headers);
   }
 }
 
@@ -78,6 +84,31 @@ export const validationFailed = (errors: readonly FieldError[]) =>
       ? `The request body has 1 invalid field: ${errors[0]!.pointer || '(the body)'}: ${errors[0]!.detail}.`
       : `The request body has ${errors.length} invalid fields: ${errors.map((e) => e.pointer || '(the body)').join(', ')}.`,
     { errors },
+  );
+
+const CHALLENGE = 'Bearer realm="registry", Basic realm="registry", charset="UTF-8"';
+
+export const unauthenticated = (reason: 'missing' | 'malformed' | 'unknown' | 'revoked') =>
+  new Problem(
+    401,
+    'unauthenticated',
+    'Unauthenticated',
+    reason === 'missing'
+      ? 'Send your API key: `Authorization: Bearer <key id>.<secret>` or `Authorization: Basic <base64 of key id:secret>`.'
+      : reason === 'malformed'
+        ? 'The Authorization header does not hold an API key in either accepted form (Bearer or Basic).'
+        : 'The API key is unknown or has been revoked.',
+    {},
+    { 'www-authenticate': CHALLENGE },
+  );
+
+export const forbiddenOrganisation = (org: string) =>
+  new Problem(
+    403,
+    'forbidden-organisation',
+    'Forbidden',
+    `This API key may not act for organisation "${org}".`,
+    { organisation: org },
   );
 
 export const notFound = (detail = 'No resource exists at this path.') =>

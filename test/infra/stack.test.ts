@@ -1,15 +1,19 @@
 // CDK assertions on the synthesised template. Bundling is skipped here (it is tested once, in
 // bundle.test.ts), which keeps a synth at a fraction of a second.
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { RegistryStack } from '../../lib/registry-stack.ts';
-import { routes } from '../../lib/routes.ts';
+import { RegistryStack, type RegistryStackProps } from '../../lib/registry-stack.ts';
+import { authorizer, routes } from '../../lib/routes.ts';
 import { registryTable } from '../../lib/table.ts';
 
-function synth(stage = 'dev') {
+/** Synthesises with the AWS Solutions checks on: Template.fromStack throws on any unacknowledged finding. */
+function synth(stage = 'dev', props: Partial<RegistryStackProps> = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new RegistryStack(app, `Test-${stage}`, { stage, reviewBaseUrl: 'https://reviews.example.com' });
+  const stack = new RegistryStack(app, `Test-${stage}`, { stage, reviewBaseUrl: 'https://reviews.example.com', ...props });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { stack, template: Template.fromStack(stack) };
 }
 
@@ -17,8 +21,8 @@ const { stack, template } = synth();
 const resources = (type: string) => Object.entries(template.findResources(type));
 
 describe('functions', () => {
-  it('one function per route row: arm64, Node.js 24, ESM bundle, JSON logs with retention', () => {
-    expect(resources('AWS::Lambda::Function')).toHaveLength(routes.length);
+  it('one function per route row, and the authorizer: arm64, Node.js 24, ESM bundle, JSON logs with retention', () => {
+    expect(resources('AWS::Lambda::Function')).toHaveLength(routes.length + 1);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -37,6 +41,16 @@ describe('functions', () => {
       expect(Object.keys(variables).sort(), route.name).toEqual(expected);
     }
   });
+
+  it('passes the AWS Solutions checks in every stage (acknowledgements are justified in the stack)', () => {
+    expect(() => synth('prod')).not.toThrow();
+    // The checks do bite: an unencrypted, unlogged extra resource fails them.
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new RegistryStack(app, 'Nagged', { stage: 'dev', reviewBaseUrl: 'https://reviews.example.com' });
+    new Queue(stack, 'Unchecked');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => Template.fromStack(stack)).toThrow(/AwsSolutions-SQS/);
+  });
 });
 
 describe('API', () => {
@@ -46,6 +60,30 @@ describe('API', () => {
     expect(routeKeys).toEqual(expected);
     expect(resources('AWS::ApiGatewayV2::Integration')).toHaveLength(routes.length);
     template.allResourcesProperties('AWS::ApiGatewayV2::Integration', { PayloadFormatVersion: '2.0' });
+  });
+
+  it('puts the partner-key authorizer on every route: simple responses, cached at most 5 minutes per Authorization header', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    for (const [, route] of resources('AWS::ApiGatewayV2::Route')) {
+      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('CUSTOM');
+    }
+    expect(() => synth('dev', { authorizerCacheSeconds: 301 })).toThrow(/0 to 300/);
+  });
+
+  it('throttles the stage, with limits configurable', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+    });
+    synth('dev', { throttleRate: 7, throttleBurst: 9 }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 },
+    });
   });
 
   it('writes JSON access logs with the request id', () => {
@@ -105,16 +143,38 @@ describe('IAM', () => {
     }
   });
 
-  it('each function may use exactly the table actions of its row, on this table', () => {
-    const tableId = stack.getLogicalId(stack.table.node.defaultChild as never);
-    for (const route of routes) {
-      const fn = stack.functions.get(route.name)!;
-      const roleId = stack.getLogicalId(fn.role!.node.defaultChild as never);
-      const granted = resources('AWS::IAM::Policy')
-        .filter(([, r]) => (r.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
-        .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
-      expect(granted.flatMap((s) => [s.Action].flat()).sort(), route.name).toEqual([...route.tableActions].sort());
-      for (const statement of granted) expect(JSON.stringify(statement.Resource)).toContain(tableId);
+  type Statement = { Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, string[]>> };
+  const statementsOf = (fn: { role?: { node: { defaultChild?: unknown } } }) => {
+    const roleId = stack.getLogicalId(fn.role!.node.defaultChild as never);
+    return resources('AWS::IAM::Policy')
+      .filter(([, r]) => (r.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+      .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Statement[]);
+  };
+  const tableId = stack.getLogicalId(stack.table.node.defaultChild as never);
+
+  it('each function may use exactly the table actions of its row, on this table, for its kinds of keys only', () => {
+    const rows = [...routes.map((route) => ({ row: route, fn: stack.functions.get(route.name)! })), { row: authorizer, fn: stack.authorizerFunction }];
+    for (const { row, fn } of rows) {
+      const table = statementsOf(fn).filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+      expect(table.flatMap((s) => [s.Action].flat()).sort(), row.name).toEqual([...row.tableActions].sort());
+      for (const statement of table) {
+        expect(JSON.stringify(statement.Resource)).toContain(tableId);
+        expect(statement.Condition).toEqual({
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': row.keyPrefixes.map((p) => `${registryTable.prefixes[p]}*`) },
+        });
+      }
     }
+    // The authorizer reads API keys and nothing else; no handler can read them.
+    expect(authorizer.keyPrefixes).toEqual(['apiKey']);
+    expect(routes.every((route) => !(route.keyPrefixes as readonly string[]).includes('apiKey'))).toBe(true);
+  });
+
+  it('functions may write only to their own log group (no managed policies)', () => {
+    for (const fn of [...stack.functions.values(), stack.authorizerFunction]) {
+      const logs = statementsOf(fn).filter((s) => [s.Action].flat().some((a) => a.startsWith('logs:')));
+      expect(logs).toHaveLength(1);
+      expect(JSON.stringify(logs[0]!.Resource)).toContain(stack.getLogicalId(fn.logGroup.node.defaultChild as never));
+    }
+    for (const [, role] of resources('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 });

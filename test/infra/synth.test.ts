@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { routes } from '../../lib/routes.ts';
+import { authorizer, routes } from '../../lib/routes.ts';
 import { createTestTable, dynamoEndpoint } from '../support/dynamo.ts';
 import { httpEvent } from '../support/events.ts';
 
@@ -28,7 +28,7 @@ describe('npm run synth', () => {
     const functions = Object.values(template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>).filter(
       (r) => r.Type === 'AWS::Lambda::Function',
     );
-    expect(functions).toHaveLength(routes.length);
+    expect(functions).toHaveLength(routes.length + 1);
     for (const fn of functions) {
       const asset = join(out, fn.Metadata!['aws:asset:path']!);
       bundles.set(fn.Metadata!['aws:cdk:path']!.split('/')[1]!.replace(/Function$/, ''), join(asset, 'index.mjs'));
@@ -43,17 +43,29 @@ describe('npm run synth', () => {
 });
 
 describe('the bundles', () => {
-  it('load in a fresh Node.js and answer a request against DynamoDB Local, configured only by environment', async () => {
-    expect(bundles.size).toBe(routes.length);
+  it('load in a fresh Node.js and answer against DynamoDB Local, configured only by environment', async () => {
+    expect(bundles.size).toBe(routes.length + 1);
     const { tableName } = await createTestTable('bundles');
-    for (const route of routes) {
-      const event = route.example
-        ? httpEvent({ path: route.example.path, body: route.example.body, pathParameters: { trkref: 'ACME' } })
-        : httpEvent({ method: 'GET', path: '/nowhere' });
+    const unknownKey = `Bearer key_${'0'.repeat(24)}.${'A'.repeat(43)}`;
+    const cases = [
+      ...routes.map((route) => ({
+        name: route.name,
+        event: route.example
+          ? httpEvent({ path: route.example.path, body: route.example.body, pathParameters: { trkref: 'ACME' } })
+          : httpEvent({ method: 'GET', path: '/nowhere' }),
+        expected: (result: { statusCode: number }) => expect(result.statusCode, route.name).toBe(route.example ? 201 : 404),
+      })),
+      {
+        name: authorizer.name,
+        event: { ...httpEvent({ path: '/customers' }), type: 'REQUEST', headers: { authorization: unknownKey } },
+        expected: (result: unknown) => expect(result).toEqual({ isAuthorized: true, context: { authenticated: 'false', reason: 'unknown' } }),
+      },
+    ];
+    for (const { name, event, expected } of cases) {
       const script = `const { handler } = await import(process.argv[1]);
         const result = await handler(JSON.parse(process.argv[2]), { awsRequestId: 'r', getRemainingTimeInMillis: () => 5000 });
         process.stdout.write(JSON.stringify(result));`;
-      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script, bundles.get(route.name)!, JSON.stringify(event)], {
+      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script, bundles.get(name)!, JSON.stringify(event)], {
         env: {
           PATH: process.env.PATH,
           TABLE_NAME: tableName,
@@ -67,7 +79,7 @@ describe('the bundles', () => {
         },
         encoding: 'utf8',
       });
-      expect(JSON.parse(output).statusCode, route.name).toBe(route.example ? 201 : 404);
+      expected(JSON.parse(output));
     }
   }, 60_000);
 });

@@ -5,13 +5,28 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../lib/routes.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { httpEvent, invoke } from '../support/events.ts';
-import { recordCommands } from '../support/faults.ts';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { injectFault, recordCommands } from '../support/faults.ts';
 import { customerHandler, purchaserHandler } from '../support/handlers.ts';
 
 let t: TestTable;
 beforeAll(async () => {
   t = await createTestTable('privilege');
 });
+
+const withKey = <E extends { headers: Record<string, string | undefined> }>(event: E, key: string) => {
+  event.headers['idempotency-key'] = key;
+  return event;
+};
+/** Makes the next matching command fail as if throttled. */
+function failNext(store: ReturnType<TestTable['newStore']>, command: string, entity?: string) {
+  let armed = true;
+  injectFault(store, (name, input) => {
+    if (!armed || name !== command || (entity && input.Item?.entity !== entity)) return undefined;
+    armed = false;
+    return { error: new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }) };
+  });
+}
 
 const declared = (name: string) => new Set(routes.find((route) => route.name === name)!.tableActions);
 const asActions = (commands: Set<string>) =>
@@ -26,6 +41,10 @@ describe('table actions used equal the route table', () => {
     await invoke(handler, event({ email: 'p@example.com', purchases: [{ order_ref: 'A', sku: 'B' }] }));
     await invoke(handler, event({ email: 'p@example.com', first_name: 'P', purchases: [{ order_ref: 'A', sku: 'B', purchase_date: '2025-01-01' }] }));
     await invoke(handler, event({ email: 'q@example.com' }));
+    // With an Idempotency-Key: the claim, the record of the answer, and the release after a failure.
+    await invoke(handler, withKey(event({ email: 'r@example.com' }), 'k1'));
+    failNext(store, 'BatchGetItemCommand');
+    await invoke(handler, withKey(event({ email: 's@example.com', purchases: [{ order_ref: 'X', sku: 'Y' }] }), 'k2'));
     expect(asActions(used)).toEqual(declared('CreatePurchaser'));
   });
 
@@ -37,6 +56,9 @@ describe('table actions used equal the route table', () => {
     expect((await invoke(handler, event({ corporation_id: 'c', name: 'Cust One', email: 'c@example.com' }))).statusCode).toBe(201);
     expect((await invoke(handler, event({ corporation_id: 'c', name: 'Cust Two', email: 'c@example.com' }))).statusCode).toBe(409);
     expect((await invoke(handler, event({ corporation_id: 'c', name: 'No Email' }))).statusCode).toBe(201);
+    expect((await invoke(handler, withKey(event({ corporation_id: 'c', name: 'Keyed' }), 'c1'))).statusCode).toBe(201);
+    failNext(store, 'PutItemCommand', 'customer');
+    expect((await invoke(handler, withKey(event({ corporation_id: 'c', name: 'Failing' }), 'c2'))).statusCode).toBe(503);
     expect(asActions(used)).toEqual(declared('CreateCustomer'));
   });
 

@@ -1,25 +1,20 @@
 // The local server (what npm start serves) over real HTTP, with the real handler modules loaded
 // from the route table and configured by environment variables, as on Lambda.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadHandlers, type LocalServer, repositoryRoot, startLocalServer } from '../../lib/local-server.ts';
 import { routes } from '../../lib/routes.ts';
 import { assertContract, customerResponse, purchaserResponse } from '../support/contract.ts';
-import { createTestTable, dynamoEndpoint } from '../support/dynamo.ts';
+import { bearer, startTestServer, type TestServer } from '../support/server.ts';
 
-let server: LocalServer;
+let t: TestServer;
+let auth: Record<string, string>;
 beforeAll(async () => {
-  const { tableName } = await createTestTable('local-server');
-  Object.assign(process.env, { TABLE_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint() });
-  server = await startLocalServer({ handlers: await loadHandlers(repositoryRoot()), port: 0 });
+  t = await startTestServer('local-server');
+  auth = bearer((await t.key(['ACME', 'AC-ME', 'corp_123'])).token);
 });
-afterAll(() => server?.close());
+afterAll(() => t?.close());
 
 const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
+  t.request(method, path, { body, headers: { ...auth, ...headers } });
 
 describe('local server', () => {
   it('serves the example of every route row that has one', async () => {
@@ -53,7 +48,7 @@ describe('local server', () => {
   });
 
   it('refuses a body over 256 KB with 413', async () => {
-    const res = await request('POST', '/customers', { corporation_id: 'c', name: 'x'.repeat(300_000) });
+    const res = await request('POST', '/customers', { corporation_id: 'corp_123', name: 'x'.repeat(300_000) });
     expect(res.status).toBe(413);
   });
 
@@ -68,10 +63,8 @@ describe('local server', () => {
   });
 
   it('passes a binary body base64-encoded, which the JSON parser refuses by content type', async () => {
-    const res = await fetch(`${server.url}/customers`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/octet-stream' },
-      body: new Uint8Array([0xff, 0xfe, 0x00, 0x01]),
+    const res = await request('POST', '/customers', new Uint8Array([0xff, 0xfe, 0x00, 0x01]) as never, {
+      'content-type': 'application/octet-stream',
     });
     expect(res.status).toBe(415);
   });

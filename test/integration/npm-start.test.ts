@@ -44,10 +44,10 @@ async function until(started: Started, text: string) {
 async function runPrintedCurl(output: string, routeComment: string) {
   const lines = output.split('\n');
   const curl = lines[lines.indexOf(routeComment) + 1]!;
-  const match = /^curl -sS -X (\w+) (\S+) -H 'content-type: application\/json' -d '(.*)'$/.exec(curl);
+  const match = /^curl -sS -X (\w+) (\S+) -H 'authorization: (Bearer \S+)' -H 'content-type: application\/json' -d '(.*)'$/.exec(curl);
   expect(match, curl).not.toBeNull();
-  const [, method, url, body] = match!;
-  return fetch(url!, { method, headers: { 'content-type': 'application/json' }, body });
+  const [, method, url, authorization, body] = match!;
+  return fetch(url!, { method, headers: { authorization: authorization!, 'content-type': 'application/json' }, body });
 }
 
 describe('npm start', () => {
@@ -58,6 +58,7 @@ describe('npm start', () => {
     await until(first, 'Ctrl-C to stop.');
     expect(first.output()).toContain(`Registry API on http://localhost:${ports.PORT}`);
     expect(first.output()).toContain('table registry created');
+    expect(first.output()).toContain('Development API key for ACME, corp_123');
     const created = await runPrintedCurl(first.output(), '# POST /v4/organisations/{trkref}/purchasers');
     expect(created.status).toBe(201);
     const { created_at } = (await created.json()) as { created_at: string };

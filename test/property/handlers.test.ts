@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertContract, customerResponse, problemResponse, purchaserResponse } from '../support/contract.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
-import { httpEvent, invoke, type TestResponse } from '../support/events.ts';
+import { httpEvent, invoke, partner, type TestResponse } from '../support/events.ts';
 import { customerHandler, purchaserHandler } from '../support/handlers.ts';
 
 let t: TestTable;
@@ -14,6 +14,8 @@ beforeAll(async () => {
 });
 
 const RUNS = 2500;
+/** The caller's key may act for these; requests for others must be 403s, not writes. */
+const caller = partner(['ACME', 'OTHER_1', 'corp_1', 'corp-2']);
 
 const contentType = fc.oneof(
   { weight: 6, arbitrary: fc.constant('application/json') },
@@ -63,7 +65,7 @@ const nearValidPurchaser = fc.record(
 
 const nearValidCustomer = fc.record(
   {
-    corporation_id: maybe(fc.stringMatching(/^[a-z0-9_-]{1,10}$/)),
+    corporation_id: maybe(fc.oneof({ weight: 6, arbitrary: fc.constantFrom('corp_1', 'corp-2') }, fc.stringMatching(/^[a-z0-9_-]{1,10}$/))),
     name: maybe(fc.string({ minLength: 3, maxLength: 20 })),
     email: fc.oneof({ weight: 12, arbitrary: simpleEmail }, fc.constant(null), nasty),
     external_id: maybe(fc.string({ maxLength: 10 })),
@@ -93,17 +95,18 @@ function check(res: TestResponse, contract: Parameters<typeof assertContract>[0]
 describe('no client input yields a server error', () => {
   it('POST /v4/organisations/{trkref}/purchasers', async () => {
     const handler = purchaserHandler(t.store);
-    const trkref = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('ACME', 'OTHER_1') }, nasty);
+    const trkref = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('ACME', 'OTHER_1') }, fc.constantFrom('FOREIGN', 'acme'), nasty);
     let successes = 0;
     await fc.assert(
       fc.asyncProperty(trkref, rawBody(nearValidPurchaser), contentType, async (org, { body, isBase64Encoded }, type) => {
         const res = await invoke(
           handler,
-          httpEvent({ path: '/v4/organisations/x/purchasers', pathParameters: { trkref: org }, body, isBase64Encoded, headers: { 'content-type': type } }),
+          httpEvent({ path: '/v4/organisations/x/purchasers', pathParameters: { trkref: org }, body, isBase64Encoded, headers: { 'content-type': type }, principal: caller }),
         );
         check(res, purchaserResponse);
         if (res.statusCode < 300) {
           successes++;
+          expect(caller.orgs).toContain(org);
           expect(res.json.purchases).toHaveLength((JSON.parse(body!) as { purchases?: unknown[] }).purchases?.length ?? 0);
         }
       }),
@@ -118,9 +121,12 @@ describe('no client input yields a server error', () => {
     let successes = 0;
     await fc.assert(
       fc.asyncProperty(rawBody(nearValidCustomer), contentType, async ({ body, isBase64Encoded }, type) => {
-        const res = await invoke(handler, httpEvent({ path: '/customers', body, isBase64Encoded, headers: { 'content-type': type } }));
+        const res = await invoke(handler, httpEvent({ path: '/customers', body, isBase64Encoded, headers: { 'content-type': type }, principal: caller }));
         check(res, customerResponse);
-        if (res.statusCode === 201) successes++;
+        if (res.statusCode === 201) {
+          successes++;
+          expect(caller.orgs).toContain(res.json.data.corporation_id);
+        }
       }),
       { numRuns: RUNS },
     );

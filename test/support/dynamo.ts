@@ -2,16 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { ensureTable } from '../../lib/dynamodb-local.ts';
+import { ensureTable, localClientConfig } from '../../lib/dynamodb-local.ts';
 import { createDocumentClient, type Store } from '../../functions/shared/store.ts';
 
 export const dynamoEndpoint = () => inject('dynamoEndpoint');
 
-const clientConfig = () => ({
-  endpoint: dynamoEndpoint(),
-  region: 'local',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
+const clientConfig = () => localClientConfig(dynamoEndpoint());
 
 export interface TestTable {
   readonly tableName: string;

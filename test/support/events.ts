@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { HttpResponse } from '../../functions/shared/http.ts';
+import { type AuthFailure, contextFor, type Principal } from '../../functions/shared/principal.ts';
 
 export interface EventInit {
   method?: string;
@@ -12,6 +13,24 @@ export interface EventInit {
   /** An object is sent as JSON; a string as is. */
   body?: unknown;
   isBase64Encoded?: boolean;
+  /**
+   * The caller as the authorizer would describe it; `null` for no authorizer context at all. By
+   * default a partner key that may act for the organisation the request names (path `trkref` or
+   * body `corporation_id`), so tests of other behaviour are not about authorisation.
+   */
+  principal?: Principal | AuthFailure | null;
+}
+
+export const partner = (orgs: string[], platform: string | null = null): Principal => ({
+  keyId: 'key_000000000000000000000000',
+  orgs,
+  platform,
+});
+
+function defaultPrincipal(init: EventInit): Principal {
+  const body = typeof init.body === 'object' && init.body !== null ? (init.body as Record<string, unknown>) : {};
+  const orgs = [init.pathParameters?.trkref, body.corporation_id].filter((org): org is string => typeof org === 'string');
+  return partner(orgs);
 }
 
 export function httpEvent(init: EventInit): APIGatewayProxyEventV2 {
@@ -35,7 +54,10 @@ export function httpEvent(init: EventInit): APIGatewayProxyEventV2 {
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
-    },
+      ...(init.principal === null
+        ? {}
+        : { authorizer: { lambda: contextFor(init.principal === undefined ? defaultPrincipal(init) : init.principal) } }),
+    } as APIGatewayProxyEventV2['requestContext'],
     ...(body === undefined ? {} : { body }),
     isBase64Encoded: init.isBase64Encoded ?? false,
   };

@@ -29,3 +29,27 @@ export function recordCommands(store: Store): Set<string> {
   );
   return seen;
 }
+
+/**
+ * Holds the first command `matches` accepts until `release()` is called; `held` resolves once it
+ * is being held. For proving what happens while a request is still running, without timing.
+ */
+export function holdCommand(store: Store, matches: (command: string, input: any) => boolean) {
+  let release!: () => void;
+  let reached!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const held = new Promise<void>((resolve) => (reached = resolve));
+  let used = false;
+  store.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!used && matches(context.commandName ?? '', args.input)) {
+        used = true;
+        reached();
+        await gate;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'testHold' },
+  );
+  return { held, release };
+}

@@ -1,0 +1,77 @@
+// npm run apikey as ops use it, against DynamoDB Local (DYNAMODB_PORT, TABLE_NAME).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { authenticate } from '../../functions/auth/api-keys.ts';
+import { createTestTable, dynamoEndpoint, type TestTable } from '../support/dynamo.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+let t: TestTable;
+beforeAll(async () => {
+  t = await createTestTable('apikey-cli');
+});
+
+function apikey(...args: string[]) {
+  const result = spawnSync(process.execPath, ['bin/apikey.ts', ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH, DYNAMODB_PORT: new URL(dynamoEndpoint()).port, TABLE_NAME: t.tableName },
+    encoding: 'utf8',
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('npm run apikey', () => {
+  it('create --json prints one JSON object and nothing else; the key works', async () => {
+    const { code, stdout } = apikey('create', '--org', 'ACME', '--org', 'corp_123', '--label', 'Shop X', '--platform', 'shopify', '--json');
+    expect(code).toBe(0);
+    const created = JSON.parse(stdout);
+    expect(Object.keys(created).sort()).toEqual(['id', 'orgs', 'secret', 'token']);
+    expect(created.orgs).toEqual(['ACME', 'corp_123']);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    const auth = await authenticate(t.store, `Bearer ${created.token}`);
+    expect(auth).toMatchObject({ ok: true, key: { label: 'Shop X', platform: 'shopify' } });
+  });
+
+  it('create prints the id, the secret once and both header forms', async () => {
+    const { code, stdout } = apikey('create', '--org', 'ACME');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Created key_[0-9a-f]{24}/);
+    expect(stdout).toMatch(/^Authorization: Bearer key_[0-9a-f]{24}\.[\w-]{43}$/m);
+    expect(stdout).toMatch(/^Authorization: Basic [A-Za-z0-9+/=]+$/m);
+  });
+
+  it('list shows keys without secrets; revoke revokes', async () => {
+    const created = JSON.parse(apikey('create', '--org', 'ZED', '--json').stdout);
+    expect(apikey('list').stdout).toContain(`${created.id}  active  orgs ZED`);
+    expect(apikey('list').stdout).not.toContain(created.secret);
+    const revoked = apikey('revoke', created.id, '--json');
+    expect(revoked.code).toBe(0);
+    expect(JSON.parse(revoked.stdout).revoked_at).toEqual(expect.any(String));
+    expect(await authenticate(t.store, `Bearer ${created.token}`)).toEqual({ ok: false, reason: 'revoked' });
+    const listed = JSON.parse(apikey('list', '--json').stdout) as { id: string; revoked_at: string | null }[];
+    expect(listed.find((k) => k.id === created.id)!.revoked_at).not.toBeNull();
+  });
+
+  it.each([
+    [[]],
+    [['create']],
+    [['create', '--org', 'bad org']],
+    [['create', '--org', 'A', 'extra']],
+    [['create', '--org', 'A', '--colour', 'red']],
+    [['revoke']],
+    [['revoke', 'a', 'b']],
+    [['list', 'x']],
+    [['delete', 'key_x']],
+  ])('bad arguments %j: a usage line and exit code 2', (args) => {
+    const { code, stderr, stdout } = apikey(...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^usage: npm run apikey -- create/m);
+    expect(stdout).toBe('');
+  });
+
+  it('revoking an unknown key is an error (exit 1)', () => {
+    const { code, stderr } = apikey('revoke', `key_${'a'.repeat(24)}`);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/No API key/);
+  });
+});

@@ -1,0 +1,163 @@
+// Idempotency-Key on both POST routes, through the real handlers against DynamoDB Local.
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { idempotent } from '../../functions/shared/idempotency.ts';
+import { personKey, PURCHASER_SK } from '../../functions/shared/keys.ts';
+import { createTestTable, type TestTable } from '../support/dynamo.ts';
+import { httpEvent, invoke, partner } from '../support/events.ts';
+import { holdCommand, injectFault } from '../support/faults.ts';
+import { customerHandler, purchaserHandler } from '../support/handlers.ts';
+
+let t: TestTable;
+beforeAll(async () => {
+  t = await createTestTable('idempotency');
+});
+
+let n = 0;
+const unique = () => `${Date.now().toString(36)}-${++n}`;
+const customer = (key: string | undefined, body: Record<string, unknown>, principal = partner(['corp_1'])) =>
+  httpEvent({ path: '/customers', body: { corporation_id: 'corp_1', ...body }, headers: key === undefined ? {} : { 'idempotency-key': key }, principal });
+const purchaser = (key: string, body: Record<string, unknown>, principal = partner(['ACME'])) =>
+  httpEvent({
+    path: '/v4/organisations/ACME/purchasers',
+    pathParameters: { trkref: 'ACME' },
+    body,
+    headers: { 'idempotency-key': key },
+    principal,
+  });
+const version = async (email: string) =>
+  (await t.store.doc.send(new GetCommand({ TableName: t.tableName, Key: { pk: personKey('ACME', email), sk: PURCHASER_SK } }))).Item?.version;
+
+describe('replays', () => {
+  it('the same key and body replay the first answer without writing again', async () => {
+    const handler = purchaserHandler(t.store);
+    const key = unique();
+    const body = { email: `${key}@example.com`, purchases: [{ order_ref: 'O1', sku: 'S1' }] };
+    const first = await invoke(handler, purchaser(key, body));
+    const second = await invoke(handler, purchaser(key, body));
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(201);
+    expect(second.json).toEqual(first.json);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(await version(body.email)).toBe(1);
+  });
+
+  it('a replayed customer create answers the same customer, not a duplicate', async () => {
+    const handler = customerHandler(t.store);
+    const key = unique();
+    const body = { name: 'Replay Co', email: `${key}@example.com` };
+    const first = await invoke(handler, customer(key, body));
+    const second = await invoke(handler, customer(key, body));
+    expect([first.statusCode, second.statusCode]).toEqual([201, 201]);
+    expect(second.json.data.id).toBe(first.json.data.id);
+    // Without the key the same body is a duplicate:
+    expect((await invoke(handler, customer(undefined, body))).statusCode).toBe(409);
+  });
+
+  it('a 4xx outcome of the work is replayed too', async () => {
+    const handler = customerHandler(t.store);
+    const email = `${unique()}@example.com`;
+    await invoke(handler, customer(undefined, { name: 'Original', email }));
+    const key = unique();
+    const first = await invoke(handler, customer(key, { name: 'Dup', email }));
+    const second = await invoke(handler, customer(key, { name: 'Dup', email }));
+    expect([first.statusCode, second.statusCode]).toEqual([409, 409]);
+    expect(second.json).toEqual(first.json);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+  });
+});
+
+describe('conflicts', () => {
+  it('the same key with a different body is 422', async () => {
+    const handler = customerHandler(t.store);
+    const key = unique();
+    await invoke(handler, customer(key, { name: 'First Body' }));
+    const res = await invoke(handler, customer(key, { name: 'Other Body' }));
+    expect(res.statusCode).toBe(422);
+    expect(res.json.type).toBe('/problems/idempotency-key-reused');
+  });
+
+  it('the same key on another route is 422', async () => {
+    const key = unique();
+    await invoke(customerHandler(t.store), customer(key, { name: 'Route One' }));
+    const res = await invoke(purchaserHandler(t.store), purchaser(key, { name: 'Route One' }));
+    expect(res.statusCode).toBe(422);
+  });
+
+  it('the same key while the first request is still running is 409, and the first still completes once', async () => {
+    const store = t.newStore();
+    const { held, release } = holdCommand(store, (command, input) => command === 'PutItemCommand' && input.Item?.entity === 'customer');
+    const handler = customerHandler(store);
+    const key = unique();
+    const body = { name: 'Slow Co', email: `${key}@example.com` };
+    const first = invoke(handler, customer(key, body));
+    await held;
+    const second = await invoke(customerHandler(t.store), customer(key, body));
+    expect(second.statusCode).toBe(409);
+    expect(second.json.type).toBe('/problems/idempotency-key-in-use');
+    expect(second.headers['retry-after']).toBe('1');
+    release();
+    expect((await first).statusCode).toBe(201);
+    const third = await invoke(customerHandler(t.store), customer(key, body));
+    expect(third.json.data.id).toBe((await first).json.data.id);
+  });
+});
+
+describe('scope and lifetime', () => {
+  it('keys belong to the API key that sent them', async () => {
+    const handler = purchaserHandler(t.store);
+    const key = unique();
+    const body = { email: `${key}@example.com` };
+    await invoke(handler, purchaser(key, body, { ...partner(['ACME']), keyId: 'key_aaaaaaaaaaaaaaaaaaaaaaaa' }));
+    const other = await invoke(handler, purchaser(key, body, { ...partner(['ACME']), keyId: 'key_bbbbbbbbbbbbbbbbbbbbbbbb' }));
+    expect(other.statusCode).toBe(200);
+    expect(other.headers['idempotent-replayed']).toBeUndefined();
+    expect(await version(body.email)).toBe(2);
+  });
+
+  it('a retryable failure releases the key, so the retry runs', async () => {
+    const store = t.newStore();
+    let failures = 1;
+    injectFault(store, (command, input) =>
+      command === 'PutItemCommand' && input.Item?.entity === 'customer' && failures-- > 0
+        ? { error: new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }) }
+        : undefined,
+    );
+    const handler = customerHandler(store);
+    const key = unique();
+    const body = { name: 'Retry Co', email: `${key}@example.com` };
+    expect((await invoke(handler, customer(key, body))).statusCode).toBe(503);
+    const retry = await invoke(handler, customer(key, body));
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('requests refused before any work (validation) are not recorded', async () => {
+    const handler = customerHandler(t.store);
+    const key = unique();
+    expect((await invoke(handler, customer(key, { name: 'x' }))).statusCode).toBe(422);
+    expect((await invoke(handler, customer(key, { name: 'Fixed Name' }))).statusCode).toBe(201);
+  });
+
+  it('records expire after 24 hours (through the TTL attribute, and ignored once past it)', async () => {
+    const request = { apiKeyId: 'key_cccccccccccccccccccccccc', key: unique(), method: 'POST', path: '/x', body: Buffer.from('{}') };
+    let runs = 0;
+    const work = async () => ({ statusCode: 201, body: { run: ++runs } });
+    const start = Date.parse('2026-11-01T00:00:00Z');
+    await idempotent(t.store, request, work, () => start);
+    expect((await idempotent(t.store, request, work, () => start + 23 * 3600_000)).body).toEqual({ run: 1 });
+    expect((await idempotent(t.store, request, work, () => start + 25 * 3600_000)).body).toEqual({ run: 2 });
+    const { Items } = await t.store.doc.send(
+      new ScanCommand({ TableName: t.tableName, FilterExpression: 'entity = :e', ExpressionAttributeValues: { ':e': 'idempotency' } }),
+    );
+    expect(Items!.every((item) => typeof item.expires_at === 'number')).toBe(true);
+  });
+
+  it.each(['', 'x'.repeat(256), 'café'])('an Idempotency-Key of %j is 400', async (key) => {
+    const res = await invoke(customerHandler(t.store), customer(key, { name: 'Bad Key' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json.type).toBe('/problems/invalid-idempotency-key');
+  });
+});

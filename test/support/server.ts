@@ -1,0 +1,38 @@
+// The local server with the real handler and authorizer modules, configured through environment
+// variables as on Lambda, on a table of its own; requests over real HTTP.
+import { createApiKey } from '../../functions/auth/api-keys.ts';
+import { loadHandlers, type LocalServer, repositoryRoot, startLocalServer } from '../../lib/local-server.ts';
+import { createTestTable, dynamoEndpoint, type TestTable } from './dynamo.ts';
+
+export interface TestServer {
+  readonly server: LocalServer;
+  readonly table: TestTable;
+  /** A key for `orgs`; returns its Bearer token. */
+  key(orgs: string[], options?: { platform?: string }): Promise<{ id: string; secret: string; token: string }>;
+  request(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(label: string): Promise<TestServer> {
+  const table = await createTestTable(label);
+  Object.assign(process.env, { TABLE_NAME: table.tableName, AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint() });
+  const server = await startLocalServer({ handlers: await loadHandlers(repositoryRoot()), port: 0 });
+  return {
+    server,
+    table,
+    async key(orgs, options = {}) {
+      const created = await createApiKey(table.store, { orgs, platform: options.platform ?? null });
+      return { id: created.key.id, secret: created.secret, token: created.token };
+    },
+    request(method, path, { body, headers = {} } = {}) {
+      return fetch(`${server.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+        ...(body === undefined ? {} : { body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) }),
+      });
+    },
+    close: () => server.close(),
+  };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
