@@ -5,9 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { authenticate, createApiKey } from '../functions/auth/api-keys.ts';
+import { createPublisher, printingSink } from '../functions/events/publisher.ts';
+import { defaultLogger } from '../functions/shared/logger.ts';
 import { createDocumentClient } from '../functions/shared/store.ts';
 import { ensureTable, javaProblem, localClientConfig, localSettings, startDynamoDbLocal } from '../lib/dynamodb-local.ts';
 import { loadHandlers, repositoryRoot, startLocalServer } from '../lib/local-server.ts';
+import { startStreamPoller } from '../lib/local-stream.ts';
 import { routes } from '../lib/routes.ts';
 
 const env = process.env;
@@ -44,6 +47,15 @@ const server = await startLocalServer({ handlers: await loadHandlers(repositoryR
   fail(`Cannot listen on port ${port} (${error.message}): set PORT to a free port.`),
 );
 
+// The table's stream, read as Lambda would, through the real publisher: each domain event it would
+// put on the bus is printed as one JSON line.
+const poller = await startStreamPoller({
+  endpoint: dynamo.endpoint,
+  tableName,
+  handle: createPublisher({ sink: printingSink(), log: defaultLogger() }),
+  onError: (error) => process.stderr.write(`stream: ${(error as Error).message}\n`),
+});
+
 const lines = [
   `DynamoDB Local on ${dynamo.endpoint}, data in ${dataDir} (table ${tableName} ${created === 'created' ? 'created' : 'found'})`,
   `Registry API on ${server.url}`,
@@ -59,6 +71,7 @@ const lines = [
         ]
       : [],
   ),
+  'Domain events the API would publish are printed below as JSON lines ("detail-type": ...).',
   'Ctrl-C to stop.',
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
@@ -68,6 +81,7 @@ async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   await server.close();
+  await poller.stop();
   await dynamo.stop();
   process.exit(code);
 }

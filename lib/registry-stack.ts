@@ -14,13 +14,30 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  FilterCriteria,
+  FilterRule,
+  LoggingFormat,
+  Runtime,
+  StartingPosition,
+  SystemLogLevel,
+} from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { incomingEventTypes, ingest as ingestRow, publisher as publisherRow } from './events.ts';
 import { authorizer as authorizerRow, type KeyPrefix, type Route, routes, type TableAction } from './routes.ts';
 import { registryTable } from './table.ts';
 
@@ -44,6 +61,8 @@ export interface RegistryStackProps extends StackProps {
   readonly throttleBurst?: number;
   /** How long API Gateway reuses the authorizer's answer for one Authorization header (0 to 300). */
   readonly authorizerCacheSeconds?: number;
+  /** Name of the event bus orders and reviews arrive on, and domain events leave on. */
+  readonly eventBusName?: string;
   /** The route table; the real one unless a test passes another. */
   readonly routes?: readonly Route[];
 }
@@ -69,6 +88,12 @@ export class RegistryStack extends Stack {
   /** By route name. */
   readonly functions = new Map<string, NodejsFunction>();
   readonly authorizerFunction: NodejsFunction;
+  readonly bus: EventBus;
+  readonly ingestQueue: Queue;
+  readonly ingestFunction: NodejsFunction;
+  readonly publisherFunction: NodejsFunction;
+  /** Ops alarms publish here; subscribe to it (e-mail, chat, paging). */
+  readonly alarms: Topic;
 
   constructor(scope: Construct, id: string, props: RegistryStackProps) {
     super(scope, id, props);
@@ -110,7 +135,13 @@ export class RegistryStack extends Stack {
       REVIEW_URL_SECRET: reviewUrlSecret.secretValue.unsafeUnwrap(),
     };
 
-    const lambda = (name: string, entry: string, access: TableAccess, environment: Record<string, string> = {}) => {
+    const lambda = (
+      name: string,
+      entry: string,
+      access: TableAccess,
+      environment: Record<string, string> = {},
+      timeout = Duration.seconds(10),
+    ) => {
       const logGroup = new LogGroup(this, `${name}Logs`, { retention, removalPolicy });
       // An explicit role instead of the default one with AWSLambdaBasicExecutionRole: the function
       // may write to its own log group and use its own table actions, nothing else.
@@ -140,7 +171,7 @@ export class RegistryStack extends Stack {
         runtime: Runtime.NODEJS_24_X,
         architecture: Architecture.ARM_64,
         memorySize: props.memorySize ?? 1024,
-        timeout: Duration.seconds(10),
+        timeout,
         bundling,
         role,
         logGroup,
@@ -216,7 +247,88 @@ export class RegistryStack extends Stack {
       });
     }
 
+    // Events in: a rule per incoming type, all into one queue; one consumer with partial batch
+    // failures; what fails 5 times lands in the dead-letter queue, and its depth raises an alarm.
+    this.alarms = new Topic(this, 'Alarms', { displayName: `Purchaser registry ${props.stage} alarms`, enforceSSL: true });
+    const alarmOn = (id: string, queue: Queue, description: string) =>
+      new Alarm(this, id, {
+        alarmDescription: description,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new SnsAction(this.alarms));
+
+    this.bus = new EventBus(this, 'Bus', { eventBusName: props.eventBusName ?? `purchaser-registry-${props.stage}` });
+    const ingestTimeout = Duration.seconds(30);
+    const ingestDeadLetters = new Queue(this, 'IngestDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.ingestQueue = new Queue(this, 'IngestQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Six times the consumer's timeout, as Lambda recommends for SQS event sources.
+      visibilityTimeout: Duration.seconds(ingestTimeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: ingestDeadLetters, maxReceiveCount: 5 },
+    });
+    Validations.of(ingestDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This is the dead-letter queue of the ingest queue; its depth raises an alarm.',
+    });
+    for (const type of incomingEventTypes) {
+      new Rule(this, `${type.replace(/[^A-Za-z0-9]/g, '')}Rule`, {
+        eventBus: this.bus,
+        description: `${type} events into the ingest queue`,
+        eventPattern: { detailType: [type] },
+        targets: [new SqsQueue(this.ingestQueue)],
+      });
+    }
+    this.ingestFunction = lambda(ingestRow.name, ingestRow.entry, ingestRow, {}, ingestTimeout);
+    this.ingestFunction.addEventSource(
+      new SqsEventSource(this.ingestQueue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }),
+    );
+    alarmOn('IngestDeadLettersAlarm', ingestDeadLetters, 'Events that could not be ingested after 5 attempts are waiting in the dead-letter queue.');
+
+    // Events out: the table's stream, through the publisher, onto the bus. Records it cannot
+    // publish after its retries go to a failure queue (with an alarm), never silently away.
+    const publishFailures = new Queue(this, 'PublishFailureQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(publishFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the failure destination of the stream publisher; its depth raises an alarm.',
+    });
+    this.publisherFunction = lambda(publisherRow.name, publisherRow.entry, publisherRow, { EVENT_BUS_NAME: this.bus.eventBusName }, Duration.seconds(30));
+    this.bus.grantPutEventsTo(this.publisherFunction);
+    this.publisherFunction.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 10,
+        onFailure: new SqsDlq(publishFailures),
+        // Only the items domain events are made of; API keys and retry records never wake it.
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: { NewImage: { entity: { S: FilterRule.or('customer', 'purchaser', 'purchase') } } },
+          }),
+        ],
+      }),
+    );
+    alarmOn('PublishFailuresAlarm', publishFailures, 'Table changes that could not be published as domain events are waiting in the failure queue.');
+
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the registry API' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topicArn });
   }
 }

@@ -103,6 +103,9 @@ export const routes: readonly Route[] = [
   },
 ];
 
+/** A Lambda function that is not an HTTP route (authorizer, event consumers): what IAM needs. */
+export type FunctionRow = Pick<Route, 'name' | 'entry' | 'tableActions' | 'keyPrefixes'>;
+
 /**
  * The Lambda authorizer in front of every `partner` route: it looks the presented key up and tells
  * the handler who is calling (API Gateway caches its answer per Authorization header).
@@ -112,7 +115,7 @@ export const authorizer = {
   entry: 'functions/auth/authorizer.ts',
   tableActions: ['dynamodb:GetItem'],
   keyPrefixes: ['apiKey'],
-} as const satisfies Pick<Route, 'name' | 'entry' | 'tableActions' | 'keyPrefixes'>;
+} as const satisfies FunctionRow;
 
 export const defaultRoute: Route = routes.find((route) => route.path === '$default')!;
 

@@ -1,5 +1,6 @@
 // POST /customers: create a customer for a corporation.
 import { jsonRoute } from '../shared/http.ts';
+import { idempotencyIn } from '../shared/idempotency.ts';
 import type { Logger } from '../shared/logger.ts';
 import { conflict } from '../shared/problem.ts';
 import { runtime } from '../shared/runtime.ts';
@@ -25,7 +26,7 @@ export function createCustomerHandler(deps: CreateCustomerDeps) {
     log: deps.log,
     schema: customerRequest,
     organisation: (body) => body.corporation_id,
-    idempotency: deps.store,
+    idempotency: idempotencyIn(deps.store),
     async handle(body, { principal }) {
       try {
         const customer = await createCustomer(

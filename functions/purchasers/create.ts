@@ -1,9 +1,11 @@
 // POST /v4/organisations/{trkref}/purchasers: create or update a purchaser and its purchases.
 import { jsonRoute } from '../shared/http.ts';
+import { idempotencyIn } from '../shared/idempotency.ts';
 import type { Logger } from '../shared/logger.ts';
-import { requireEnv, runtime } from '../shared/runtime.ts';
+import { requireEnv } from '../shared/env.ts';
+import { runtime } from '../shared/runtime.ts';
 import type { Store } from '../shared/store.ts';
-import { type PurchaserDeps, type UpsertPurchaserResult, upsertPurchaser } from './purchasers.ts';
+import { newPurchaserId, type PurchaserDeps, type UpsertPurchaserResult, upsertPurchaser } from './purchasers.ts';
 import { createReviewLinks, newReviewToken, type ReviewLinks } from './review-links.ts';
 import { purchaserPath, purchaserRequest } from './schema.ts';
 
@@ -20,7 +22,7 @@ export function createPurchaserHandler(deps: CreatePurchaserDeps) {
     pathParameters: purchaserPath,
     schema: purchaserRequest,
     organisation: (_body, { pathParameters }) => pathParameters.trkref!,
-    idempotency: deps.store,
+    idempotency: idempotencyIn(deps.store),
     // Reevoo clients read errors from `message`.
     decorateProblem: (problem) => ({ ...problem, message: problem.detail }),
     async handle({ email, purchases, ...fields }, { pathParameters }) {
@@ -47,10 +49,11 @@ function present({ purchaser, purchases }: UpsertPurchaserResult, links: ReviewL
       order_ref: purchase.order_ref,
       sku: purchase.sku,
       review_state: purchase.review_state,
+      // Every purchase of a request has a token: the request itself is its order.
       review_url:
         purchase.review_state === 'published' && purchase.review_url
           ? purchase.review_url
-          : links.questionnaireUrl(purchaser.trkref, purchase.review_token),
+          : links.questionnaireUrl(purchaser.trkref, purchase.review_token!),
     })),
   };
 }
@@ -63,4 +66,5 @@ export const handler = createPurchaserHandler({
   }),
   now: () => new Date(),
   newReviewToken,
+  newPurchaserId,
 });

@@ -3,38 +3,30 @@
 // One purchaser per (trkref, normalised email). Its purchases live in the same partition, one item
 // each, keyed by order_ref + sku. A create-or-update costs at most two sequential round trips:
 //
-//   1. in parallel: an UpdateItem of the purchaser (sets only the fields sent, keeps created_at,
-//      increments `version`, so version 1 means "created by this request"), and a consistent
+//   1. in parallel: an UpdateItem of the purchaser (sets only the fields sent, keeps created_at and
+//      id, increments `version`, so version 1 means "created by this request"; conditional on
+//      something changing, so a repeat that changes nothing writes nothing), and a consistent
 //      BatchGetItem of the purchases the request names (up to 100 keys per call, calls in parallel);
-//   2. in parallel, only for purchases not stored yet (or whose purchase_date changes): one
-//      UpdateItem each that creates the purchase with `if_not_exists` on its review state and
-//      token, so a purchase another request created meanwhile keeps its state and nothing is lost.
+//   2. in parallel, only for purchases not stored yet (or whose purchase_date changes, or that only
+//      a review event has seen so far): one UpdateItem each that creates the purchase with
+//      `if_not_exists` on its review state and token, so a purchase another request (or a review
+//      event) stored meanwhile keeps its state and nothing is lost.
 //
 // No item is read, modified in memory and written back whole: concurrent requests for the same
 // purchaser each add their purchases without overwriting each other's.
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { registryTable } from '../../lib/table.ts';
 import { normaliseEmail, personKey, PURCHASER_FAMILY_PREFIX, PURCHASER_SK, purchaseSk } from '../shared/keys.ts';
 import { queryAll, sleep, type Store } from '../shared/store.ts';
 import { StoreBusyError } from '../shared/store-errors.ts';
 import { buildUpdate } from '../shared/update-expression.ts';
+import { PURCHASER_FIELDS, type Purchase, type Purchaser, REVIEW_STATES, type PurchaserField, type ReviewState } from './model.ts';
 
 const PK = registryTable.partitionKey;
 const SK = registryTable.sortKey;
-
-export const REVIEW_STATES = [
-  'published',
-  'rejected',
-  'pending_moderation',
-  'pending_publication',
-  'pending_order',
-  'not_reviewed',
-  'undefined',
-] as const;
-export type ReviewState = (typeof REVIEW_STATES)[number];
-
-export const PURCHASER_FIELDS = ['title', 'first_name', 'surname', 'country', 'postcode'] as const;
-export type PurchaserField = (typeof PURCHASER_FIELDS)[number];
 
 export interface PurchaseInput {
   readonly order_ref: string;
@@ -50,34 +42,11 @@ export interface UpsertPurchaserInput {
   readonly purchases: readonly PurchaseInput[];
 }
 
-export interface Purchaser {
-  readonly trkref: string;
-  readonly email: string;
-  readonly title: string | null;
-  readonly first_name: string | null;
-  readonly surname: string | null;
-  readonly country: string | null;
-  readonly postcode: string | null;
-  /** ISO 8601 UTC to the second. */
-  readonly created_at: string;
-  readonly updated_at: string;
-}
-
-export interface Purchase {
-  readonly order_ref: string;
-  readonly sku: string;
-  readonly review_state: ReviewState;
-  /** Random id behind the purchase's questionnaire link. */
-  readonly review_token: string;
-  /** Link to the published review, once there is one. */
-  readonly review_url: string | null;
-  readonly purchase_date: string | null;
-  readonly contacted_at: string | null;
-}
-
 export interface UpsertPurchaserResult {
   /** True when this request created the purchaser. */
   readonly created: boolean;
+  /** True when this request wrote anything (false for a repeat that changes nothing). */
+  readonly changed: boolean;
   readonly purchaser: Purchaser;
   /** The purchases of the request, in request order (duplicates included), as now stored. */
   readonly purchases: Purchase[];
@@ -86,7 +55,10 @@ export interface UpsertPurchaserResult {
 export interface PurchaserDeps {
   readonly now: () => Date;
   readonly newReviewToken: () => string;
+  readonly newPurchaserId?: () => string;
 }
+
+export const newPurchaserId = () => `pur_${randomBytes(16).toString('hex')}`;
 
 /** ISO 8601 in UTC, to the second: `2014-10-15T13:27:25Z`. */
 export const isoSeconds = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
@@ -108,22 +80,29 @@ export async function upsertPurchaser(
     requested.set(sk, { ...purchase, purchase_date: purchase.purchase_date ?? previous?.purchase_date });
   }
 
-  const [purchaserItem, stored] = await Promise.all([
-    savePurchaser(store, pk, input, now),
+  const [{ item: purchaserItem, created, changed }, stored] = await Promise.all([
+    savePurchaser(store, pk, input, now, (deps.newPurchaserId ?? newPurchaserId)()),
     readItems(store, pk, [...requested.keys()]),
   ]);
 
   const toWrite = [...requested].filter(([sk, purchase]) => {
     const item = stored.get(sk);
-    return !item || (purchase.purchase_date != null && item.purchase_date !== purchase.purchase_date);
+    return (
+      !item ||
+      isPlaceholder(item) ||
+      (purchase.purchase_date != null && item.purchase_date !== purchase.purchase_date)
+    );
   });
   const written = await Promise.all(
-    toWrite.map(([, purchase]) => savePurchase(store, pk, input, purchase, now, deps.newReviewToken())),
+    toWrite.map(([, purchase]) =>
+      savePurchase(store, pk, input, purchase, now, deps.newReviewToken(), purchaserItem.id as string),
+    ),
   );
   for (const item of written) stored.set(item[SK] as string, item);
 
   return {
-    created: purchaserItem.version === 1,
+    created,
+    changed: changed || written.length > 0,
     purchaser: toPurchaser(purchaserItem),
     purchases: input.purchases.map((p) => toPurchase(stored.get(purchaseSk(p.order_ref, p.sku))!)),
   };
@@ -146,25 +125,52 @@ export async function getPurchaser(
   return { purchaser: toPurchaser(purchaser), purchases: items.filter((item) => item !== purchaser).map(toPurchase) };
 }
 
-async function savePurchaser(store: Store, pk: string, input: UpsertPurchaserInput, now: string) {
+async function savePurchaser(store: Store, pk: string, input: UpsertPurchaserInput, now: string, id: string) {
   const set: Record<string, unknown> = { entity: 'purchaser', trkref: input.trkref, email: input.email, updated_at: now };
   const remove: string[] = [];
-  for (const field of PURCHASER_FIELDS) {
+  // The update happens only if the item is new or one of the sent fields differs from what is stored.
+  const names: Record<string, string> = { '#pk': PK };
+  const values: Record<string, unknown> = {};
+  const changes = ['attribute_not_exists(#pk)'];
+  for (const [i, field] of PURCHASER_FIELDS.entries()) {
     if (!(field in input.fields)) continue;
+    names[`#f${i}`] = field;
     const value = input.fields[field];
-    if (value == null) remove.push(field);
-    else set[field] = value;
+    if (value == null) {
+      remove.push(field);
+      changes.push(`attribute_exists(#f${i})`);
+    } else {
+      set[field] = value;
+      values[`:f${i}`] = value;
+      changes.push(`attribute_not_exists(#f${i}) OR #f${i} <> :f${i}`);
+    }
   }
-  const output = await store.doc.send(
-    new UpdateCommand({
-      TableName: store.tableName,
-      Key: { [PK]: pk, [SK]: PURCHASER_SK },
-      ...buildUpdate({ set, remove, setIfAbsent: { created_at: now }, add: { version: 1 } }),
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return output.Attributes!;
+  const update = buildUpdate({ set, remove, setIfAbsent: { id, created_at: now }, add: { version: 1 } });
+  try {
+    const output = await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: { [PK]: pk, [SK]: PURCHASER_SK },
+        ...update,
+        ConditionExpression: changes.join(' OR '),
+        ExpressionAttributeNames: { ...update.ExpressionAttributeNames, ...names },
+        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...values },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { item: output.Attributes!, created: output.Attributes!.version === 1, changed: true };
+  } catch (error) {
+    // Nothing to change: the stored purchaser is the answer.
+    if (error instanceof ConditionalCheckFailedException && error.Item) {
+      return { item: unmarshall(error.Item), created: false, changed: false };
+    }
+    throw error;
+  }
 }
+
+/** A purchase only review events have seen: its order has not arrived (see review-lifecycle.ts). */
+const isPlaceholder = (item: Record<string, unknown>) => typeof item.review_token !== 'string';
 
 async function savePurchase(
   store: Store,
@@ -173,11 +179,13 @@ async function savePurchase(
   purchase: PurchaseInput,
   now: string,
   token: string,
+  purchaserId: string,
 ) {
   const set: Record<string, unknown> = {
     entity: 'purchase',
     trkref: owner.trkref,
     email: owner.email,
+    purchaser_id: purchaserId,
     order_ref: purchase.order_ref,
     sku: purchase.sku,
     updated_at: now,
@@ -227,6 +235,7 @@ const text = (value: unknown): string | null => (typeof value === 'string' ? val
 
 function toPurchaser(item: Record<string, unknown>): Purchaser {
   return {
+    id: item.id as string,
     trkref: item.trkref as string,
     email: item.email as string,
     title: text(item.title),
@@ -239,13 +248,13 @@ function toPurchaser(item: Record<string, unknown>): Purchaser {
   };
 }
 
-function toPurchase(item: Record<string, unknown>): Purchase {
+export function toPurchase(item: Record<string, unknown>): Purchase {
   const state = item.review_state as ReviewState;
   return {
     order_ref: item.order_ref as string,
     sku: item.sku as string,
-    review_state: REVIEW_STATES.includes(state) ? state : 'undefined',
-    review_token: item.review_token as string,
+    review_state: isPlaceholder(item) ? 'pending_order' : REVIEW_STATES.includes(state) ? state : 'undefined',
+    review_token: text(item.review_token),
     review_url: text(item.review_url),
     purchase_date: text(item.purchase_date),
     contacted_at: text(item.contacted_at),

@@ -13,7 +13,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as v from 'valibot';
 import { routes } from '../../lib/routes.ts';
-import { idempotent } from './idempotency.ts';
+import type { Idempotency } from './idempotency.ts';
 import { describeError, type Logger } from './logger.ts';
 import { type Principal, principalOf } from './principal.ts';
 import {
@@ -30,7 +30,6 @@ import {
   validationFailed,
 } from './problem.ts';
 import { fieldErrors } from './schema.ts';
-import type { Store } from './store.ts';
 import { isTransientStoreError } from './store-errors.ts';
 
 /** Largest request body accepted, in bytes (after base64 decoding). */
@@ -73,8 +72,8 @@ export function jsonRoute<S extends v.GenericSchema>(
     readonly pathParameters?: v.GenericSchema;
     /** The organisation the request acts for: outside the caller's key, the answer is 403. */
     readonly organisation?: (body: v.InferOutput<S>, request: RequestInfo) => string;
-    /** Where to keep Idempotency-Key records; without it the header is ignored. */
-    readonly idempotency?: Store;
+    /** Honours Idempotency-Key (records kept by idempotency.ts); without it the header is ignored. */
+    readonly idempotency?: Idempotency;
     readonly handle: (body: v.InferOutput<S>, request: RequestInfo) => Promise<HttpResult>;
   },
 ): HttpHandler {
@@ -94,8 +93,7 @@ export function jsonRoute<S extends v.GenericSchema>(
       const key = event.headers['idempotency-key'];
       if (options.idempotency && key !== undefined && request.principal) {
         const state = (event as EventWithState)[STATE]!;
-        return idempotent(
-          options.idempotency,
+        return options.idempotency.run(
           { apiKeyId: request.principal.keyId, key, method: event.requestContext.http.method, path: event.rawPath, body: state.rawBody },
           () => options.handle(body, request),
         );

@@ -76,6 +76,15 @@ const stillRunning = () =>
 
 export const isValidIdempotencyKey = (key: string) => /^[\x20-\x7e]{1,255}$/.test(key);
 
+/** Idempotent execution with records in `store` (what a route's `idempotency` option takes). */
+export interface Idempotency {
+  run(request: IdempotentRequest, execute: () => Promise<Answer>): Promise<Answer>;
+}
+
+export const idempotencyIn = (store: Store): Idempotency => ({
+  run: (request, execute) => idempotent(store, request, execute),
+});
+
 /**
  * Runs `execute` at most once per (API key, Idempotency-Key) and replays its outcome. Problems it
  * throws with a 4xx status are outcomes too (a duplicate customer stays a 409 on replay).

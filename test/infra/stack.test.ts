@@ -6,6 +6,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { RegistryStack, type RegistryStackProps } from '../../lib/registry-stack.ts';
+import { incomingEventTypes, ingest, publisher } from '../../lib/events.ts';
 import { authorizer, routes } from '../../lib/routes.ts';
 import { registryTable } from '../../lib/table.ts';
 
@@ -21,8 +22,8 @@ const { stack, template } = synth();
 const resources = (type: string) => Object.entries(template.findResources(type));
 
 describe('functions', () => {
-  it('one function per route row, and the authorizer: arm64, Node.js 24, ESM bundle, JSON logs with retention', () => {
-    expect(resources('AWS::Lambda::Function')).toHaveLength(routes.length + 1);
+  it('one function per route row, the authorizer and the two event consumers: arm64, Node.js 24, JSON logs with retention', () => {
+    expect(resources('AWS::Lambda::Function')).toHaveLength(routes.length + 3);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -153,12 +154,17 @@ describe('IAM', () => {
   const tableId = stack.getLogicalId(stack.table.node.defaultChild as never);
 
   it('each function may use exactly the table actions of its row, on this table, for its kinds of keys only', () => {
-    const rows = [...routes.map((route) => ({ row: route, fn: stack.functions.get(route.name)! })), { row: authorizer, fn: stack.authorizerFunction }];
+    const rows = [
+      ...routes.map((route) => ({ row: route, fn: stack.functions.get(route.name)! })),
+      { row: authorizer, fn: stack.authorizerFunction },
+      { row: ingest, fn: stack.ingestFunction },
+      { row: publisher, fn: stack.publisherFunction },
+    ];
     for (const { row, fn } of rows) {
-      const table = statementsOf(fn).filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+      // Statements on the table's items (the stream is a separate resource, see "events out").
+      const table = statementsOf(fn).filter((s) => JSON.stringify(s.Resource).includes(`["${tableId}","Arn"]`));
       expect(table.flatMap((s) => [s.Action].flat()).sort(), row.name).toEqual([...row.tableActions].sort());
       for (const statement of table) {
-        expect(JSON.stringify(statement.Resource)).toContain(tableId);
         expect(statement.Condition).toEqual({
           'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': row.keyPrefixes.map((p) => `${registryTable.prefixes[p]}*`) },
         });
@@ -170,11 +176,103 @@ describe('IAM', () => {
   });
 
   it('functions may write only to their own log group (no managed policies)', () => {
-    for (const fn of [...stack.functions.values(), stack.authorizerFunction]) {
+    for (const fn of [...stack.functions.values(), stack.authorizerFunction, stack.ingestFunction, stack.publisherFunction]) {
       const logs = statementsOf(fn).filter((s) => [s.Action].flat().some((a) => a.startsWith('logs:')));
       expect(logs).toHaveLength(1);
       expect(JSON.stringify(logs[0]!.Resource)).toContain(stack.getLogicalId(fn.logGroup.node.defaultChild as never));
     }
     for (const [, role] of resources('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('events in', () => {
+  const ref = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+
+  it('has a bus, named by context', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'purchaser-registry-dev' });
+    synth('dev', { eventBusName: 'orders' }).template.hasResourceProperties('AWS::Events::EventBus', { Name: 'orders' });
+  });
+
+  it('has one rule per incoming event type on the bus, each delivering to the ingest queue', () => {
+    const rules = resources('AWS::Events::Rule').map(([, r]) => r.Properties);
+    expect(rules.map((r) => r.EventPattern['detail-type']).sort()).toEqual(incomingEventTypes.map((t) => [t]).sort());
+    for (const rule of rules) {
+      expect(rule.EventBusName).toEqual({ Ref: ref(stack.bus) });
+      expect(rule.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [ref(stack.ingestQueue), 'Arn'] } })]);
+    }
+  });
+
+  it('sends what fails 5 times to a dead-letter queue whose depth raises an alarm', () => {
+    const queue = template.toJSON().Resources[ref(stack.ingestQueue)].Properties;
+    expect(queue.RedrivePolicy.maxReceiveCount).toBe(5);
+    const deadLetterId = queue.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetterId, 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: ref(stack.alarms) }],
+    });
+  });
+
+  it('feeds the ingest function from the queue with partial batch failure reporting', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [ref(stack.ingestQueue), 'Arn'] },
+      FunctionName: { Ref: ref(stack.ingestFunction) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+});
+
+describe('events out', () => {
+  const ref = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+  const mapping = () =>
+    resources('AWS::Lambda::EventSourceMapping')
+      .map(([, r]) => r.Properties)
+      .find((p) => JSON.stringify(p.FunctionName).includes(ref(stack.publisherFunction)))!;
+
+  it('reads the table stream from its start, bisecting and reporting failures, with a failure queue under alarm', () => {
+    const props = mapping();
+    expect(props).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [ref(stack.table), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const failureQueue = props.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failureQueue, 'QueueName'] } }],
+    });
+  });
+
+  it('is woken only by changes to customers, purchasers and purchases', () => {
+    expect(JSON.parse(mapping().FilterCriteria.Filters[0].Pattern)).toEqual({
+      eventName: ['INSERT', 'MODIFY'],
+      dynamodb: { NewImage: { entity: { S: ['customer', 'purchaser', 'purchase'] } } },
+    });
+  });
+
+  it('may put events on its bus and read the stream, nothing more', () => {
+    const roleId = stack.getLogicalId(stack.publisherFunction.role!.node.defaultChild as never);
+    const statements = resources('AWS::IAM::Policy')
+      .filter(([, r]) => (r.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+      .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const byAction = Object.fromEntries(statements.flatMap((s) => [s.Action].flat().map((a) => [a, JSON.stringify(s.Resource)])));
+    expect(byAction['events:PutEvents']).toBe(JSON.stringify({ 'Fn::GetAtt': [ref(stack.bus), 'Arn'] }));
+    for (const action of ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']) {
+      expect(byAction[action], action).toBe(JSON.stringify({ 'Fn::GetAtt': [ref(stack.table), 'StreamArn'] }));
+    }
+    expect(Object.keys(byAction).filter((a) => !a.startsWith('logs:')).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+      'events:PutEvents',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    const variables = template.toJSON().Resources[ref(stack.publisherFunction)].Properties.Environment.Variables;
+    expect(variables.EVENT_BUS_NAME).toEqual({ Ref: ref(stack.bus) });
   });
 });

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ingest, publisher } from '../../lib/events.ts';
+import { eventBridgeEvent, sqsBatch } from '../../lib/local-events.ts';
 import { authorizer, routes } from '../../lib/routes.ts';
 import { createTestTable, dynamoEndpoint } from '../support/dynamo.ts';
 import { httpEvent } from '../support/events.ts';
@@ -28,7 +30,7 @@ describe('npm run synth', () => {
     const functions = Object.values(template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>).filter(
       (r) => r.Type === 'AWS::Lambda::Function',
     );
-    expect(functions).toHaveLength(routes.length + 1);
+    expect(functions).toHaveLength(routes.length + 3);
     for (const fn of functions) {
       const asset = join(out, fn.Metadata!['aws:asset:path']!);
       bundles.set(fn.Metadata!['aws:cdk:path']!.split('/')[1]!.replace(/Function$/, ''), join(asset, 'index.mjs'));
@@ -44,7 +46,7 @@ describe('npm run synth', () => {
 
 describe('the bundles', () => {
   it('load in a fresh Node.js and answer against DynamoDB Local, configured only by environment', async () => {
-    expect(bundles.size).toBe(routes.length + 1);
+    expect(bundles.size).toBe(routes.length + 3);
     const { tableName } = await createTestTable('bundles');
     const unknownKey = `Bearer key_${'0'.repeat(24)}.${'A'.repeat(43)}`;
     const cases = [
@@ -59,6 +61,17 @@ describe('the bundles', () => {
         name: authorizer.name,
         event: { ...httpEvent({ path: '/customers' }), type: 'REQUEST', headers: { authorization: unknownKey } },
         expected: (result: unknown) => expect(result).toEqual({ isAuthorized: true, context: { authenticated: 'false', reason: 'unknown' } }),
+      },
+      {
+        name: ingest.name,
+        event: sqsBatch([eventBridgeEvent('order.placed', JSON.parse(readFileSync(`${root}examples/order-placed.json`, 'utf8')))]),
+        expected: (result: unknown) => expect(result).toEqual({ batchItemFailures: [] }),
+      },
+      {
+        // No records: proves the bundle loads and runs; publishing needs a real bus.
+        name: publisher.name,
+        event: { Records: [] },
+        expected: (result: unknown) => expect(result).toEqual({ batchItemFailures: [] }),
       },
     ];
     for (const { name, event, expected } of cases) {
@@ -75,6 +88,7 @@ describe('the bundles', () => {
           AWS_SECRET_ACCESS_KEY: 'local',
           REVIEW_BASE_URL: 'https://reviews.example.com',
           REVIEW_URL_SECRET: 'bundle-test-secret-bundle-test-secret',
+          EVENT_BUS_NAME: 'bundle-test-bus',
           LOG_LEVEL: 'silent',
         },
         encoding: 'utf8',

@@ -7,7 +7,12 @@ import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { httpEvent, invoke } from '../support/events.ts';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { injectFault, recordCommands } from '../support/faults.ts';
-import { customerHandler, purchaserHandler } from '../support/handlers.ts';
+import { customerHandler, purchaserHandler, silentLog } from '../support/handlers.ts';
+import { createIngestHandler } from '../../functions/events/ingester.ts';
+import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
+import { newReviewToken } from '../../functions/purchasers/review-links.ts';
+import { ingest } from '../../lib/events.ts';
+import { eventBridgeEvent, sqsBatch } from '../../lib/local-events.ts';
 
 let t: TestTable;
 beforeAll(async () => {
@@ -64,5 +69,23 @@ describe('table actions used equal the route table', () => {
 
   it('Fallback uses no table action', () => {
     expect(declared('Fallback').size).toBe(0);
+  });
+
+  it('Ingest', async () => {
+    const store = t.newStore();
+    const used = recordCommands(store);
+    const handler = createIngestHandler({ store, log: silentLog, now: () => new Date(), newReviewToken, newPurchaserId });
+    const order = { trkref: 'ACME', order_ref: 'O1', customer: { email: 'i@example.com' }, lines: [{ sku: 'S' }] };
+    const review = (type: string, extra = {}) =>
+      eventBridgeEvent(type, { trkref: 'ACME', email: 'i@example.com', order_ref: 'O1', sku: 'S', occurred_at: '2026-11-22T09:00:00Z', ...extra });
+    const batch = sqsBatch([
+      eventBridgeEvent('order.placed', order),
+      review('review.invitation_sent'),
+      review('review.submitted'),
+      review('review.published', { review_url: 'https://r.example.com/1' }),
+    ]);
+    expect(await handler(batch)).toEqual({ batchItemFailures: [] });
+    expect(await handler(batch)).toEqual({ batchItemFailures: [] });
+    expect(asActions(used)).toEqual(new Set(ingest.tableActions));
   });
 });

@@ -63,6 +63,9 @@ describe('npm start', () => {
     expect(created.status).toBe(201);
     const { created_at } = (await created.json()) as { created_at: string };
     expect((await runPrintedCurl(first.output(), '# POST /customers')).status).toBe(201);
+    // The stream of the local table, through the publisher: one JSON line per domain event.
+    await until(first, '"detail-type":"customer.created"');
+    await until(first, '"detail-type":"purchaser.upserted"');
 
     first.child.kill('SIGINT');
     expect(await first.exit).toBe(0);

@@ -51,6 +51,25 @@ describe('create-or-update', () => {
     });
   });
 
+  it('writes nothing when a repeat changes nothing, and keeps the purchaser id', async () => {
+    const email = uniqueEmail();
+    const input = { trkref: 'ACME', email, fields: { title: 'Dr', surname: null }, purchases: [{ order_ref: 'N', sku: 'S' }] };
+    const first = await upsertPurchaser(t.store, input, deps);
+    const again = await upsertPurchaser(t.store, input, at('2026-03-01T00:00:00Z'));
+    expect(again.created).toBe(false);
+    expect(again.purchaser).toEqual(first.purchaser);
+    expect(first.purchaser.id).toMatch(/^pur_[0-9a-f]{32}$/);
+    const items = await t.store.doc.send(
+      new QueryCommand({ TableName: t.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': personKey('ACME', email) } }),
+    );
+    const purchaser = items.Items!.find((item) => item.entity === 'purchaser')!;
+    expect(purchaser).toMatchObject({ version: 1, updated_at: '2026-01-02T03:04:05Z' });
+    expect(items.Items!.find((item) => item.entity === 'purchase')!.purchaser_id).toBe(first.purchaser.id);
+    // A real change writes again.
+    const changed = await upsertPurchaser(t.store, { ...input, fields: { title: 'Prof' } }, at('2026-03-01T00:00:00Z'));
+    expect(changed.purchaser).toMatchObject({ id: first.purchaser.id, title: 'Prof', updated_at: '2026-03-01T00:00:00Z' });
+  });
+
   it('adds purchases it has not seen and returns exactly the purchases of the request, in order', async () => {
     const email = uniqueEmail();
     const base = { trkref: 'ACME', email, fields: {} };

@@ -1,7 +1,7 @@
 // The response contracts, as strict schemas: a body that has a member too many, one too few, or
 // one of the wrong type fails them. Used by the seed tests and the property tests.
 import * as v from 'valibot';
-import { REVIEW_STATES } from '../../functions/purchasers/purchasers.ts';
+import { REVIEW_STATES } from '../../functions/purchasers/model.ts';
 
 const nullableString = v.nullable(v.string());
 const isoSeconds = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/));

@@ -1,0 +1,105 @@
+// The ingest queue's consumer: EventBridge events from order and review systems, in SQS batches.
+//
+// Each message is handled on its own and reported on its own (partial batch responses): one bad
+// message never blocks or replays the good ones of its batch. A message that cannot be handled
+// (not JSON, unknown type, a detail that breaks its schema, a store failure) is logged with the
+// reason and reported as failed, so SQS retries it and, after 5 receives, moves it to the
+// dead-letter queue. Handling is idempotent: a redelivered event changes nothing.
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import * as v from 'valibot';
+import { type IncomingEventType, incomingEventTypes } from '../../lib/events.ts';
+import { type PurchaserDeps, upsertPurchaser } from '../purchasers/purchasers.ts';
+import { applyReviewEvent } from '../purchasers/review-lifecycle.ts';
+import { describeError, type Logger } from '../shared/logger.ts';
+import { fieldErrors } from '../shared/schema.ts';
+import type { Store } from '../shared/store.ts';
+import { envelope, orderPlaced, reviewEvent, reviewPublished } from './schema.ts';
+
+export interface IngestDeps extends PurchaserDeps {
+  readonly store: Store;
+  readonly log: Logger;
+}
+
+/** Why a message can never be handled as it is. */
+export class InvalidEvent extends Error {
+  override readonly name = 'InvalidEvent';
+}
+
+type Outcome = 'applied' | 'unchanged';
+
+export function createIngestHandler(deps: IngestDeps) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const failed: { itemIdentifier: string }[] = [];
+    await Promise.all(
+      event.Records.map(async (record) => {
+        const started = Date.now();
+        const fields = { message_id: record.messageId, receive_count: Number(record.attributes?.ApproximateReceiveCount ?? 1) };
+        try {
+          const { outcome, ...about } = await ingest(record.body, deps);
+          deps.log.info('event', { ...fields, ...about, outcome, duration_ms: Date.now() - started });
+        } catch (error) {
+          failed.push({ itemIdentifier: record.messageId });
+          if (error instanceof InvalidEvent) deps.log.warn('event rejected', { ...fields, outcome: 'invalid', reason: error.message });
+          else deps.log.error('event failed', { ...fields, outcome: 'failed', ...describeError(error) });
+        }
+      }),
+    );
+    return { batchItemFailures: failed };
+  };
+}
+
+async function ingest(body: string, deps: IngestDeps): Promise<{ outcome: Outcome; event_id: string; detail_type: string }> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new InvalidEvent('the message is not JSON');
+  }
+  const wrapper = v.safeParse(envelope, parsed);
+  if (!wrapper.success) throw new InvalidEvent('the message is not an EventBridge event');
+  const type = wrapper.output['detail-type'];
+  const about = { event_id: wrapper.output.id, detail_type: type };
+  if (!(incomingEventTypes as readonly string[]).includes(type)) throw new InvalidEvent(`unknown detail-type "${type}"`);
+  const outcome = await handlers[type as IncomingEventType](wrapper.output.detail, deps);
+  return { outcome, ...about };
+}
+
+/** The detail, valid for `schema`, or an InvalidEvent naming every bad field (not its value). */
+function detailOf<S extends v.GenericSchema>(schema: S, detail: unknown): v.InferOutput<S> {
+  if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) throw new InvalidEvent('detail must be a JSON object');
+  const result = v.safeParse(schema, detail, { abortPipeEarly: true });
+  if (!result.success) {
+    throw new InvalidEvent(fieldErrors(result.issues).map((e) => `detail${e.pointer} ${e.detail}`).join('; '));
+  }
+  return result.output;
+}
+
+const review = (type: Exclude<IncomingEventType, 'order.placed'>) => async (detail: unknown, deps: IngestDeps) => {
+  const event = detailOf(type === 'review.published' ? reviewPublished : reviewEvent, detail);
+  const result = await applyReviewEvent(deps.store, { type, ...event });
+  return result === 'applied' ? 'applied' : 'unchanged';
+};
+
+const handlers: Record<IncomingEventType, (detail: unknown, deps: IngestDeps) => Promise<Outcome>> = {
+  async 'order.placed'(detail, deps) {
+    const order = detailOf(orderPlaced, detail);
+    const { email, ...fields } = order.customer;
+    // Exactly what POST /v4/organisations/{trkref}/purchasers does with the same purchaser.
+    const result = await upsertPurchaser(
+      deps.store,
+      {
+        trkref: order.trkref,
+        email,
+        fields,
+        purchases: order.lines.map((line) => ({ order_ref: order.order_ref, sku: line.sku, purchase_date: order.purchase_date })),
+      },
+      deps,
+    );
+    return result.changed ? 'applied' : 'unchanged';
+  },
+  'review.invitation_sent': review('review.invitation_sent'),
+  'review.submitted': review('review.submitted'),
+  'review.rejected': review('review.rejected'),
+  'review.approved': review('review.approved'),
+  'review.published': review('review.published'),
+};

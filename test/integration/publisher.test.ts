@@ -1,0 +1,196 @@
+// Events out: real writes through the handlers, the table's real stream (DynamoDB Local, read as
+// npm start reads it), and the real publisher; the sink records what would go on the bus.
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../functions/auth/api-keys.ts';
+import { type DomainEvent, toDomainEvents } from '../../functions/events/domain-events.ts';
+import { createIngestHandler } from '../../functions/events/ingester.ts';
+import { createPublisher, type EventSink, eventBridgeSink } from '../../functions/events/publisher.ts';
+import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
+import { newReviewToken } from '../../functions/purchasers/review-links.ts';
+import { eventBridgeEvent, sqsBatch } from '../../lib/local-events.ts';
+import { startStreamPoller, type StreamPoller } from '../../lib/local-stream.ts';
+import { createTestTable, dynamoEndpoint, type TestTable } from '../support/dynamo.ts';
+import { httpEvent, invoke } from '../support/events.ts';
+import { capturingLog, customerHandler, purchaserHandler } from '../support/handlers.ts';
+
+let t: TestTable;
+let poller: StreamPoller;
+const published: DomainEvent[] = [];
+const batches: DynamoDBStreamEvent[] = [];
+const sink: EventSink = { publish: async (events) => (published.push(...events), []) };
+const publish = createPublisher({ sink, log: capturingLog() });
+
+beforeAll(async () => {
+  t = await createTestTable('publisher');
+  poller = await startStreamPoller({
+    endpoint: dynamoEndpoint(),
+    tableName: t.tableName,
+    intervalMs: 60_000, // the tests drain it themselves
+    handle: async (event) => {
+      batches.push(event);
+      return publish(event);
+    },
+  });
+});
+afterAll(() => poller?.stop());
+
+/** Polls the stream until `done` holds for what was published since `from` (the stream may lag a little). */
+async function until(from: number, done: (events: DomainEvent[]) => boolean): Promise<DomainEvent[]> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    await poller.drain();
+    const events = published.slice(from);
+    if (done(events)) return events;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`stream did not deliver: ${JSON.stringify(published.slice(from))}`);
+}
+
+const purchaser = (body: Record<string, unknown>) =>
+  invoke(purchaserHandler(t.store), httpEvent({ path: '/v4/organisations/ACME/purchasers', pathParameters: { trkref: 'ACME' }, body }));
+
+describe('domain events from the stream', () => {
+  it('customer.created names the customer by id, with no personal data', async () => {
+    const from = published.length;
+    const res = await invoke(
+      customerHandler(t.store),
+      httpEvent({
+        path: '/customers',
+        body: { corporation_id: 'corp_1', name: 'Private Person', email: 'private@example.com', external_id: 'ext-9', shipping_address: { city: 'Leeds' } },
+      }),
+    );
+    const [event] = await until(from, (events) => events.length >= 1);
+    expect(event).toMatchObject({
+      type: 'customer.created',
+      detail: {
+        organisation: 'corp_1',
+        customer_id: res.json.data.id,
+        external_id: 'ext-9',
+        source_platform: null,
+        source_platform_id: null,
+        created_at: res.json.data.created_at,
+      },
+    });
+    expect(JSON.stringify(event)).not.toMatch(/Private Person|private@example\.com|Leeds/);
+  });
+
+  it('purchaser.upserted: a new purchaser with its purchases, fields named but not shown', async () => {
+    const from = published.length;
+    await purchaser({ email: 'jane.p@example.com', title: 'Ms', first_name: 'Janet', purchases: [{ order_ref: 'P1', sku: 'A' }, { order_ref: 'P1', sku: 'B', purchase_date: '2026-11-01' }] });
+    const events = await until(from, (all) => all.flatMap((e) => (e.detail.purchases as unknown[]) ?? []).length >= 2 && all.some((e) => e.detail.created));
+    const detail = events.reduce<Record<string, any>>(
+      (merged, e) => ({ ...merged, ...e.detail, purchases: [...(merged.purchases ?? []), ...(e.detail.purchases as [])], created: merged.created || e.detail.created }),
+      {},
+    );
+    expect(events.every((e) => e.type === 'purchaser.upserted')).toBe(true);
+    expect(detail).toMatchObject({ organisation: 'ACME', purchaser_id: expect.stringMatching(/^pur_/), created: true });
+    expect(detail.changed_fields).toEqual(expect.arrayContaining(['title', 'first_name']));
+    expect(detail.purchases).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ order_ref: 'P1', sku: 'A', change: 'created', review_state: 'not_reviewed' }),
+        expect.objectContaining({ order_ref: 'P1', sku: 'B', change: 'created', purchase_date: '2026-11-01' }),
+      ]),
+    );
+    expect(JSON.stringify(events)).not.toMatch(/jane\.p@example\.com|Janet|"Ms"/);
+  });
+
+  it('a repeat that changes nothing announces nothing; the next real change is announced alone', async () => {
+    const body = { email: 'quiet@example.com', title: 'Dr', purchases: [{ order_ref: 'Q1', sku: 'A' }] };
+    await purchaser(body);
+    await until(0, (all) => all.some((e) => e.detail.created === true && JSON.stringify(e).includes('"Q1"')));
+    const from = published.length;
+    await purchaser(body); // no change
+    await purchaser({ ...body, title: 'Prof' }); // the sentinel: a change in the same partition, so it comes after
+    const events = await until(from, (all) => all.length >= 1);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.detail).toMatchObject({ created: false, changed_fields: ['title'], purchases: [] });
+  });
+
+  it('review changes are announced as purchase updates; a purchase known only to review events waits for its order', async () => {
+    const ingest = createIngestHandler({ store: t.store, log: capturingLog(), now: () => new Date(), newReviewToken, newPurchaserId });
+    const review = (orderRef: string, type = 'review.submitted', at = '2026-11-22T09:00:00Z') =>
+      eventBridgeEvent(type, { trkref: 'ACME', email: 'rev@example.com', order_ref: orderRef, sku: 'A', occurred_at: at });
+    await ingest(sqsBatch([review('EARLY')])); // no order yet: no event
+    await purchaser({ email: 'rev@example.com', purchases: [{ order_ref: 'R1', sku: 'A' }] });
+    await until(0, (all) => all.some((e) => JSON.stringify(e).includes('"R1"')));
+
+    const from = published.length;
+    await ingest(sqsBatch([review('R1')]));
+    const [updated] = await until(from, (all) => all.length >= 1);
+    expect(updated!.detail.purchases).toEqual([
+      expect.objectContaining({ order_ref: 'R1', sku: 'A', change: 'updated', changed_fields: ['review_state'], review_state: 'pending_moderation' }),
+    ]);
+
+    const next = published.length;
+    await purchaser({ email: 'rev@example.com', purchases: [{ order_ref: 'EARLY', sku: 'A' }] });
+    const [arrived] = await until(next, (all) => all.length >= 1);
+    expect(arrived!.detail.purchases).toEqual([
+      expect.objectContaining({ order_ref: 'EARLY', change: 'created', review_state: 'pending_moderation' }),
+    ]);
+    expect(published.some((e) => JSON.stringify(e).includes('"EARLY"') && e !== arrived)).toBe(false);
+  });
+
+  it('API keys and retry records are not announced', async () => {
+    const from = published.length;
+    await createApiKey(t.store, { orgs: ['ACME'] });
+    await invoke(
+      purchaserHandler(t.store),
+      httpEvent({ path: '/v4/organisations/ACME/purchasers', pathParameters: { trkref: 'ACME' }, body: { email: 'keyed@example.com' }, headers: { 'idempotency-key': 'k-1' } }),
+    );
+    const events = await until(from, (all) => all.length >= 1);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.type).toBe('purchaser.upserted');
+  });
+});
+
+describe('failures', () => {
+  it('a batch whose events are not all accepted is reported from its first unpublished record', async () => {
+    expect(batches.length).toBeGreaterThan(0);
+    const batch = { Records: batches.flatMap((b) => b.Records) };
+    const seen: string[] = [];
+    const picky: EventSink = {
+      async publish(events) {
+        seen.push(...events.map((e) => e.type));
+        return events.filter((e) => e.type === 'purchaser.upserted');
+      },
+    };
+    const result = await createPublisher({ sink: picky, log: capturingLog() })(batch);
+    const firstPurchaserRecord = batch.Records.find((r) => ['purchaser', 'purchase'].includes(r.dynamodb!.NewImage!.entity!.S!))!;
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: firstPurchaserRecord.dynamodb!.SequenceNumber }] });
+    expect(seen).toContain('customer.created');
+  });
+
+  it('a sink that fails outright reports the batch from its first record that makes an event', async () => {
+    const failing: EventSink = { publish: async () => Promise.reject(new Error('bus unavailable')) };
+    const batch = { Records: batches.flatMap((b) => b.Records) };
+    const result = await createPublisher({ sink: failing, log: capturingLog() })(batch);
+    const first = toDomainEvents(batch.Records)
+      .flatMap((e) => e.records)
+      .reduce((a, b) => (BigInt(b) < BigInt(a) ? b : a));
+    // The sequence number exactly as the stream wrote it (Lambda matches it as a string).
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: first }] });
+    // Records before it made no event (an API key, a retry record): nothing to retry there.
+    const before = batch.Records.filter((r) => BigInt(r.dynamodb!.SequenceNumber!) < BigInt(first));
+    expect(toDomainEvents(before)).toEqual([]);
+  });
+
+  it('the EventBridge sink sends 10 entries a call and returns the entries PutEvents refused', async () => {
+    const client = new EventBridgeClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    const calls: { Entries: { EventBusName: string; Source: string; DetailType: string; Detail: string }[] }[] = [];
+    // There is no local EventBridge: answer PutEvents here, refusing the third entry of each call.
+    client.middlewareStack.add(
+      () => async (args) => {
+        const input = args.input as (typeof calls)[number];
+        calls.push(input);
+        return { output: { $metadata: {}, FailedEntryCount: 1, Entries: input.Entries.map((_, i) => (i === 2 ? { ErrorCode: 'InternalFailure' } : { EventId: `e${i}` })) }, response: {} } as never;
+      },
+      { step: 'initialize' },
+    );
+    const events: DomainEvent[] = Array.from({ length: 13 }, (_, i) => ({ type: 'customer.created', detail: { n: i }, records: [String(100 + i)] }));
+    const failed = await eventBridgeSink(client, 'bus-1').publish(events);
+    expect(calls.map((c) => c.Entries.length)).toEqual([10, 3]);
+    expect(calls[0]!.Entries[0]).toEqual({ EventBusName: 'bus-1', Source: 'purchaser-registry', DetailType: 'customer.created', Detail: '{"n":0}' });
+    expect(failed.map((e) => e.detail.n)).toEqual([2, 12]);
+  });
+});
