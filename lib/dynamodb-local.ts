@@ -93,6 +93,10 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     throw new Error(`Port ${port} is already in use: stop what listens there or set DYNAMODB_PORT to a free port.`);
   }
   const child = spawn({ port, sharedDb: true, path: options.dataDir ?? null, stdio: 'pipe' });
+  // However this process ends, it takes DynamoDB Local with it (no orphan holding the port).
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
+  child.once('exit', () => process.removeListener('exit', killChild));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));

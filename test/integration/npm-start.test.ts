@@ -4,11 +4,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort, isPortFree } from '../../lib/dynamodb-local.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'registry-data-'));
+/** Whatever a test started is stopped after it, passed or failed (gracefully, so DynamoDB Local goes too). */
+const children = new Set<ChildProcess>();
+afterEach(async () => {
+  for (const child of children) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  children.clear();
+});
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 interface Started {
@@ -28,6 +41,7 @@ function start(env: Record<string, string>): Started {
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  children.add(child);
   return { child, output: () => output, exit };
 }
 
