@@ -1,16 +1,17 @@
 // Purchasers and their purchases (Reevoo Platform API v4): create-or-update, and read back.
 //
 // One purchaser per (trkref, normalised email). Its purchases live in the same partition, one item
-// each, keyed by order_ref + sku. A create-or-update costs at most two sequential round trips:
+// each, keyed by order_ref + sku. A create-or-update costs at most two sequential round trips, and
+// writes only what changes (a repeat request consumes no write units):
 //
-//   1. in parallel: an UpdateItem of the purchaser (sets only the fields sent, keeps created_at and
-//      id, increments `version`, so version 1 means "created by this request"; conditional on
-//      something changing, so a repeat that changes nothing writes nothing), and a consistent
-//      BatchGetItem of the purchases the request names (up to 100 keys per call, calls in parallel);
-//   2. in parallel, only for purchases not stored yet (or whose purchase_date changes, or that only
-//      a review event has seen so far): one UpdateItem each that creates the purchase with
-//      `if_not_exists` on its review state and token, so a purchase another request (or a review
-//      event) stored meanwhile keeps its state and nothing is lost.
+//   1. a consistent BatchGetItem of the purchaser and the purchases the request names (up to 100
+//      keys a call, calls in parallel);
+//   2. in parallel, only what must change: an UpdateItem of the purchaser if it is new or a sent
+//      field differs (sets only the fields sent, keeps created_at and id, increments `version`, so
+//      version 1 means "created by this request"; conditional on something still changing), and
+//      one UpdateItem per purchase not stored yet (or whose purchase_date changes, or that only a
+//      review event has seen so far), creating it with `if_not_exists` on its review state and
+//      token, so a purchase another request (or a review event) stored meanwhile keeps its state.
 //
 // No item is read, modified in memory and written back whole: concurrent requests for the same
 // purchaser each add their purchases without overwriting each other's.
@@ -80,11 +81,9 @@ export async function upsertPurchaser(
     requested.set(sk, { ...purchase, purchase_date: purchase.purchase_date ?? previous?.purchase_date });
   }
 
-  const [{ item: purchaserItem, created, changed }, stored] = await Promise.all([
-    savePurchaser(store, pk, input, now, (deps.newPurchaserId ?? newPurchaserId)()),
-    readItems(store, pk, [...requested.keys()]),
-  ]);
-
+  const stored = await readItems(store, pk, [PURCHASER_SK, ...requested.keys()]);
+  const existing = stored.get(PURCHASER_SK);
+  const purchaserId = typeof existing?.id === 'string' ? existing.id : (deps.newPurchaserId ?? newPurchaserId)();
   const toWrite = [...requested].filter(([sk, purchase]) => {
     const item = stored.get(sk);
     return (
@@ -93,12 +92,20 @@ export async function upsertPurchaser(
       (purchase.purchase_date != null && item.purchase_date !== purchase.purchase_date)
     );
   });
-  const written = await Promise.all(
-    toWrite.map(([, purchase]) =>
-      savePurchase(store, pk, input, purchase, now, deps.newReviewToken(), purchaserItem.id as string),
-    ),
-  );
-  for (const item of written) stored.set(item[SK] as string, item);
+
+  const [saved, ...written] = await Promise.all([
+    !existing || differs(existing, input.fields)
+      ? savePurchaser(store, pk, input, now, purchaserId)
+      : { item: existing, created: false, changed: false },
+    ...toWrite.map(([, purchase]) => savePurchase(store, pk, input, purchase, now, deps.newReviewToken(), purchaserId)),
+  ]);
+  const { item: purchaserItem, created, changed } = saved;
+  // Two first requests for one purchaser at once: one id won; point this request's purchases at it.
+  const purchases =
+    purchaserItem.id === purchaserId
+      ? written
+      : await Promise.all(written.map((item) => repointPurchase(store, item, purchaserItem.id as string)));
+  for (const item of purchases) stored.set(item[SK] as string, item);
 
   return {
     created,
@@ -167,6 +174,23 @@ async function savePurchaser(store: Store, pk: string, input: UpsertPurchaserInp
     }
     throw error;
   }
+}
+
+/** Whether writing `fields` would change the stored purchaser. */
+function differs(item: Record<string, unknown>, fields: UpsertPurchaserInput['fields']): boolean {
+  return PURCHASER_FIELDS.some((field) => field in fields && (fields[field] ?? null) !== (item[field] ?? null));
+}
+
+async function repointPurchase(store: Store, item: Record<string, unknown>, purchaserId: string) {
+  const output = await store.doc.send(
+    new UpdateCommand({
+      TableName: store.tableName,
+      Key: { [PK]: item[PK], [SK]: item[SK] },
+      ...buildUpdate({ set: { purchaser_id: purchaserId } }),
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return output.Attributes!;
 }
 
 /** A purchase only review events have seen: its order has not arrived (see review-lifecycle.ts). */

@@ -5,6 +5,7 @@ import { getPurchaser, type PurchaserDeps, upsertPurchaser } from '../../functio
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
 import { personKey, purchaseSk } from '../../functions/shared/keys.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
+import { holdCommand } from '../support/faults.ts';
 
 let t: TestTable;
 beforeAll(async () => {
@@ -232,6 +233,25 @@ describe('concurrency', () => {
     expect(stored.Items!.filter((item) => item.entity === 'purchase')).toHaveLength(50);
     expect(stored.Items!.filter((item) => item.entity === 'purchaser')).toHaveLength(1);
     expect(stored.Items!.find((item) => item.entity === 'purchaser')!.version).toBe(50);
+  });
+
+  it('two first requests for one purchaser at once agree on its id, purchases included', async () => {
+    const email = uniqueEmail();
+    const slow = t.newStore();
+    const { held, release } = holdCommand(slow, (command, input) => command === 'UpdateItemCommand' && input.Key?.sk === 'PURCHASER');
+    const first = upsertPurchaser(slow, { trkref: 'ACME', email, fields: {}, purchases: [{ order_ref: 'F1', sku: 'S' }] }, deps);
+    await held; // it has read "no purchaser" and written its purchase; its purchaser write waits
+    const second = await upsertPurchaser(t.store, { trkref: 'ACME', email, fields: {}, purchases: [{ order_ref: 'F2', sku: 'S' }] }, deps);
+    release();
+    const done = await first;
+    expect([done.created, second.created]).toEqual([false, true]);
+    expect(done.purchaser.id).toBe(second.purchaser.id);
+    const stored = await t.store.doc.send(
+      new QueryCommand({ TableName: t.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': personKey('ACME', email) } }),
+    );
+    const purchases = stored.Items!.filter((item) => item.entity === 'purchase');
+    expect(purchases.map((item) => item.order_ref).sort()).toEqual(['F1', 'F2']);
+    expect(purchases.every((item) => item.purchaser_id === second.purchaser.id)).toBe(true);
   });
 
   it('concurrent requests adding the same new purchase store it once, with one token', async () => {
