@@ -43,7 +43,9 @@ Object.assign(env, {
 delete env.AWS_SESSION_TOKEN;
 delete env.AWS_PROFILE;
 
-const server = await startLocalServer({ handlers: await loadHandlers(repositoryRoot()), port }).catch((error: Error) =>
+// The access log API Gateway would write, one JSON line per request.
+const accessLog = (entry: object) => process.stdout.write(`${JSON.stringify({ access: entry })}\n`);
+const server = await startLocalServer({ handlers: await loadHandlers(repositoryRoot()), port, accessLog }).catch((error: Error) =>
   fail(`Cannot listen on port ${port} (${error.message}): set PORT to a free port.`),
 );
 

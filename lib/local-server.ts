@@ -47,11 +47,23 @@ export function repositoryRoot(): URL {
   return new URL('../', import.meta.url);
 }
 
+/** One line of the access log, the fields the stack's API Gateway access log has. */
+export interface AccessLogEntry {
+  requestId: string;
+  method: string;
+  path: string;
+  routeKey: string;
+  status: number;
+  latencyMs: number;
+}
+
 export async function startLocalServer(options: {
   handlers: Handlers;
   port?: number;
   host?: string;
   table?: readonly Route[];
+  /** Called once per request answered, as API Gateway writes its access log. */
+  accessLog?: (entry: AccessLogEntry) => void;
 }): Promise<LocalServer> {
   const table = options.table ?? routes;
   const fallback = table.find((route) => route.path === '$default') ?? defaultRoute;
@@ -66,6 +78,7 @@ export async function startLocalServer(options: {
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse) {
+    const started = Date.now();
     const body = await readBody(req);
     if (body === undefined) {
       res.writeHead(413, { 'content-type': 'application/json' });
@@ -80,6 +93,16 @@ export async function startLocalServer(options: {
     if (!handler) throw new Error(`no handler loaded for route ${route.name}`);
 
     const event = toEvent(req, url, body, route, match.kind === 'route' ? match.pathParameters : undefined);
+    res.once('finish', () =>
+      options.accessLog?.({
+        requestId: event.requestContext.requestId,
+        method,
+        path: url.pathname,
+        routeKey: event.routeKey,
+        status: res.statusCode,
+        latencyMs: Date.now() - started,
+      }),
+    );
     if (route.auth === 'partner') {
       // As API Gateway does with the authorizer's identity source, minus its cache: a revoked key
       // stops working at the next request.

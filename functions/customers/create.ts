@@ -6,11 +6,11 @@ import { conflict } from '../shared/problem.ts';
 import { runtime } from '../shared/runtime.ts';
 import type { Store } from '../shared/store.ts';
 import {
-  type Address,
   createCustomer,
   type Customer,
   type CustomerDeps,
   DuplicateCustomerError,
+  fullAddress,
   newCustomerId,
 } from './customers.ts';
 import { customerRequest } from './schema.ts';
@@ -56,15 +56,6 @@ export function createCustomerHandler(deps: CreateCustomerDeps) {
     },
   });
 }
-
-const fullAddress = (address: Partial<Record<keyof Address, string | null>>): Address => ({
-  line1: address.line1 ?? null,
-  line2: address.line2 ?? null,
-  city: address.city ?? null,
-  state: address.state ?? null,
-  postal_code: address.postal_code ?? null,
-  country: address.country ?? null,
-});
 
 /** The contract's `data`: every field present, unknown ones null. */
 const present = (customer: Customer) => ({

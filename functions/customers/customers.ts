@@ -76,7 +76,9 @@ export async function createCustomer(store: Store, input: NewCustomer, deps: Cus
           [lookupIndex.partitionKey]: idKey,
           [lookupIndex.sortKey]: CUSTOMER_SK,
           entity: 'customer',
-          ...customer,
+          // Unknown is absent, not NULL: smaller items, and reads give null back (toCustomer).
+          ...withoutNulls(customer),
+          ...(customer.shipping_address ? { shipping_address: withoutNulls(customer.shipping_address) } : {}),
         },
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: { '#pk': PK },
@@ -121,6 +123,21 @@ export async function getCustomerByEmail(
   return output.Item && toCustomer(output.Item);
 }
 
+const withoutNulls = <T extends object>(value: T) =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as Partial<T>;
+
+/** Every address field, unknown ones null. */
+export function fullAddress(address: Partial<Record<keyof Address, string | null>>): Address {
+  return {
+    line1: address.line1 ?? null,
+    line2: address.line2 ?? null,
+    city: address.city ?? null,
+    state: address.state ?? null,
+    postal_code: address.postal_code ?? null,
+    country: address.country ?? null,
+  };
+}
+
 function toCustomer(item: Record<string, unknown>): Customer {
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
   return {
@@ -129,7 +146,7 @@ function toCustomer(item: Record<string, unknown>): Customer {
     name: item.name as string,
     email: text(item.email),
     external_id: text(item.external_id),
-    shipping_address: (item.shipping_address as Address | undefined) ?? null,
+    shipping_address: item.shipping_address ? fullAddress(item.shipping_address as Partial<Address>) : null,
     source_platform: text(item.source_platform),
     source_platform_id: text(item.source_platform_id),
     created_at: item.created_at as number,

@@ -14,6 +14,8 @@ export interface Logger {
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
   child(fields: LogFields): Logger;
+  /** Whether lines at `level` are written (to skip building fields nobody reads). */
+  enabled(level: Exclude<LogLevel, 'silent'>): boolean;
 }
 
 export type LogSink = (line: string) => void;
@@ -41,6 +43,7 @@ export function createLogger(options: { level?: LogLevel; sink?: LogSink; fields
     warn: (message, fields) => write('warn', message, fields),
     error: (message, fields) => write('error', message, fields),
     child: (fields) => createLogger({ level: options.level, sink, fields: { ...base, ...fields } }),
+    enabled: (level) => rank[level] >= threshold,
   };
 }
 

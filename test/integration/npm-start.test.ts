@@ -76,6 +76,9 @@ describe('npm start', () => {
     const created = await runPrintedCurl(first.output(), '# POST /v4/organisations/{trkref}/purchasers');
     expect(created.status).toBe(201);
     const { created_at } = (await created.json()) as { created_at: string };
+    // The local API Gateway's access log: one JSON line per request, with the id the response carries.
+    await until(first, `"requestId":"${created.headers.get('x-request-id')}"`);
+    expect(first.output()).toMatch(/\{"access":\{"requestId":"[^"]+","method":"POST","path":"\/v4\/organisations\/ACME\/purchasers","routeKey":"POST \/v4\/organisations\/\{trkref\}\/purchasers","status":201,"latencyMs":\d+\}\}/);
     expect((await runPrintedCurl(first.output(), '# POST /customers')).status).toBe(201);
     // The stream of the local table, through the publisher: one JSON line per domain event.
     await until(first, '"detail-type":"customer.created"');
