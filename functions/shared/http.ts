@@ -29,6 +29,7 @@ import {
   validationFailed,
 } from './problem.ts';
 import { fieldErrors } from './schema.ts';
+import { readableStack } from './stack-trace.ts';
 import { isTransientStoreError } from './store-errors.ts';
 
 /** Largest request body accepted, in bytes (after base64 decoding). */
@@ -226,7 +227,7 @@ function toProblem(error: unknown, log: () => Logger): Problem {
     log().warn('store unavailable', describeError(error));
     return serviceUnavailable();
   }
-  log().error('unhandled error', { ...describeError(error), stack: error instanceof Error ? error.stack : undefined });
+  log().error('unhandled error', { ...describeError(error), stack: error instanceof Error ? readableStack(error) : undefined });
   return internalError();
 }
 

@@ -96,4 +96,36 @@ describe('the bundles', () => {
       expected(JSON.parse(output));
     }
   }, 60_000);
+
+  it('log the stack of an unhandled error in source terms, from the source map beside them', async () => {
+    // A table that does not exist: DynamoDB's answer is no fault of the client's, so a 500 whose
+    // log line carries the stack.
+    const script = `const { handler } = await import(process.argv[1]);
+      const result = await handler(JSON.parse(process.argv[2]), { awsRequestId: 'r', getRemainingTimeInMillis: () => 5000 });
+      process.stdout.write(JSON.stringify(result));`;
+    const route = routes.find((row) => row.name === 'CreateCustomer')!;
+    const output = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', script, bundles.get(route.name)!, JSON.stringify(httpEvent({ path: route.example!.path, body: route.example!.body }))],
+      {
+        env: {
+          PATH: process.env.PATH,
+          TABLE_NAME: 'no-such-table',
+          AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint(),
+          AWS_REGION: 'local',
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          LOG_LEVEL: 'error',
+        },
+        encoding: 'utf8',
+      },
+    );
+    const lines = output.trim().split('\n');
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ statusCode: 500 });
+    const logged = JSON.parse(lines.find((line) => line.includes('unhandled error'))!) as { stack: string };
+    expect(logged.stack).toMatch(/^ResourceNotFoundException/);
+    // Frames name the sources (our domain function among them), not positions in index.mjs.
+    expect(logged.stack).toMatch(/functions\/customers\/customers\.ts:\d+:\d+/);
+    expect(logged.stack).not.toMatch(/index\.mjs:\d+:\d+/);
+  }, 30_000);
 });
