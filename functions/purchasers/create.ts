@@ -21,7 +21,7 @@ export function createPurchaserHandler(deps: CreatePurchaserDeps) {
     log: deps.log,
     pathParameters: purchaserPath,
     schema: purchaserRequest,
-    organisation: (_body, { pathParameters }) => pathParameters.trkref!,
+    organisation: { pathParameter: 'trkref' },
     idempotency: idempotencyIn(deps.store),
     // Reevoo clients read errors from `message`.
     decorateProblem: (problem) => ({ ...problem, message: problem.detail }),

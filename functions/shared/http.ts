@@ -70,8 +70,12 @@ export function jsonRoute<S extends v.GenericSchema>(
     readonly schema: S;
     /** Checks the path parameters before the body is read; a failure is a 404 naming the parameter. */
     readonly pathParameters?: v.GenericSchema;
-    /** The organisation the request acts for: outside the caller's key, the answer is 403. */
-    readonly organisation?: (body: v.InferOutput<S>, request: RequestInfo) => string;
+    /**
+     * The organisation the request acts for: outside the caller's key, the answer is 403. Named
+     * by a path parameter, it is checked before the body is read (a caller learns nothing about
+     * another organisation's validation rules); named in the body, once the body is valid.
+     */
+    readonly organisation?: { readonly pathParameter: string } | ((body: v.InferOutput<S>) => string);
     /** Honours Idempotency-Key (records kept by idempotency.ts); without it the header is ignored. */
     readonly idempotency?: Idempotency;
     readonly handle: (body: v.InferOutput<S>, request: RequestInfo) => Promise<HttpResult>;
@@ -80,14 +84,15 @@ export function jsonRoute<S extends v.GenericSchema>(
   return middy<HttpEvent, HttpResponse, Error, Context>()
     .use(boundary(options))
     .use(validatePath(options.pathParameters))
+    .use(authorisePath(typeof options.organisation === 'object' ? options.organisation.pathParameter : undefined))
     .use(bodyLimit(MAX_BODY_BYTES))
     .use(jsonBody())
     .use(validateBody(options.schema))
     .handler((async (event: HttpEvent): Promise<HttpResult> => {
       const request = requestInfo(event);
       const body = event.body as v.InferOutput<S>;
-      if (options.organisation && request.principal) {
-        const org = options.organisation(body, request);
+      if (typeof options.organisation === 'function' && request.principal) {
+        const org = options.organisation(body);
         if (!request.principal.orgs.includes(org)) throw forbiddenOrganisation(org);
       }
       const key = event.headers['idempotency-key'];
@@ -239,6 +244,18 @@ function validatePath(schema: v.GenericSchema | undefined): MiddlewareObj<HttpEv
       if (result.success) return;
       const [first] = fieldErrors(result.issues);
       throw notFound(`The path parameter ${first!.pointer.slice(1)} ${first!.detail}.`);
+    },
+  };
+}
+
+/** 403 unless the caller's key covers the organisation named by path parameter `name`. */
+function authorisePath(name: string | undefined): MiddlewareObj<HttpEvent, HttpResponse> {
+  return {
+    before({ event }) {
+      const principal = (event as EventWithState)[STATE]!.principal;
+      if (name === undefined || !principal) return;
+      const org = event.pathParameters?.[name] ?? '';
+      if (!principal.orgs.includes(org)) throw forbiddenOrganisation(org);
     },
   };
 }

@@ -118,13 +118,16 @@ export async function idempotent(
           locked_until: startedAt + IDEMPOTENCY_LOCK_MS,
           [registryTable.timeToLiveAttribute]: Math.floor(startedAt / 1000) + IDEMPOTENCY_TTL_SECONDS,
         },
+        // A claim whose lock has expired (its request died) may be taken over, but only by the
+        // same request: another body with this key is still a reused key (422).
         ConditionExpression:
-          '(attribute_not_exists(#pk) OR #expires < :now_s) OR (#status = :in_progress AND locked_until < :now_ms)',
+          '(attribute_not_exists(#pk) OR #expires < :now_s) OR (#status = :in_progress AND locked_until < :now_ms AND fingerprint = :fingerprint)',
         ExpressionAttributeNames: { '#pk': PK, '#expires': registryTable.timeToLiveAttribute, '#status': 'status' },
         ExpressionAttributeValues: {
           ':now_s': Math.floor(startedAt / 1000),
           ':now_ms': startedAt,
           ':in_progress': 'in_progress',
+          ':fingerprint': fingerprint,
         },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),

@@ -155,6 +155,19 @@ describe('scope and lifetime', () => {
     expect(Items!.every((item) => typeof item.expires_at === 'number')).toBe(true);
   });
 
+  it('a claim left by a request that died is taken over by its retry, not by another request', async () => {
+    const request = { apiKeyId: 'key_dddddddddddddddddddddddd', key: unique(), method: 'POST', path: '/x', body: Buffer.from('{"a":1}') };
+    const start = Date.parse('2026-11-02T00:00:00Z');
+    // The first request claims the key and never finishes (its container was stopped).
+    await new Promise<void>((claimed) => {
+      void idempotent(t.store, request, () => (claimed(), new Promise<never>(() => {})), () => start);
+    });
+    const later = () => start + 60_000;
+    const work = async () => ({ statusCode: 201, body: { run: 'retry' } });
+    await expect(idempotent(t.store, { ...request, body: Buffer.from('{"a":2}') }, work, later)).rejects.toMatchObject({ status: 422 });
+    expect((await idempotent(t.store, request, work, later)).body).toEqual({ run: 'retry' });
+  });
+
   it.each(['', 'x'.repeat(256), 'café'])('an Idempotency-Key of %j is 400', async (key) => {
     const res = await invoke(customerHandler(t.store), customer(key, { name: 'Bad Key' }));
     expect(res.statusCode).toBe(400);

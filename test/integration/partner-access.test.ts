@@ -73,6 +73,22 @@ describe('tenant isolation', () => {
     expect(await tenantItems()).toHaveLength(before);
     expect((await tenantItems()).every((item) => String(item.pk).startsWith('ORG#ORG_A#') || String(item.pk).startsWith('IDEMPOTENCY#'))).toBe(true);
   });
+
+  it('another organisation in the path is 403 before the body is read, whatever the body', async () => {
+    // Malformed JSON, an invalid body, the wrong content type, too large: for ORG_A they are 400,
+    // 422, 415 and 413; for ORG_B the caller learns only that it may not act there.
+    const bodies: [unknown, Record<string, string>][] = [
+      ['{"email": ', {}],
+      [{ email: 'not an email', purchases: 'x' }, {}],
+      ['email=p@example.com', { 'content-type': 'application/x-www-form-urlencoded' }],
+      ['x'.repeat(300 * 1024), {}],
+    ];
+    const expected = [400, 422, 415, 413];
+    for (const [i, [body, headers]] of bodies.entries()) {
+      expect((await purchase('ORG_A', { ...bearer(keyA.token), ...headers }, body)).status, `ORG_A ${i}`).toBe(expected[i]);
+      expect((await purchase('ORG_B', { ...bearer(keyA.token), ...headers }, body)).status, `ORG_B ${i}`).toBe(403);
+    }
+  });
 });
 
 describe('authentication', () => {

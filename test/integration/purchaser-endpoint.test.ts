@@ -1,6 +1,6 @@
 // POST /v4/organisations/{trkref}/purchasers through the real handler (middy stack included)
 // against DynamoDB Local.
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { personKey, purchaseSk } from '../../functions/shared/keys.ts';
 import { reevooCreatePurchaser, reevooPurchaserAndPurchases } from '../fixtures/seeds.ts';
@@ -195,5 +195,9 @@ describe('errors', () => {
   it.each(['AC ME', 'AC#ME', 'x'.repeat(65), 'ACME/../OTHER', ''])('trkref %j is 404 and writes nothing', async (trkref) => {
     const body = problem(await post(trkref, { email: 'tenant@example.com' }), 404);
     expect(body.detail).toMatch(/trkref/);
+    const { Items } = await t.store.doc.send(
+      new ScanCommand({ TableName: t.tableName, FilterExpression: 'email = :e', ExpressionAttributeValues: { ':e': 'tenant@example.com' } }),
+    );
+    expect(Items).toEqual([]);
   });
 });
