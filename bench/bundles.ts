@@ -1,0 +1,60 @@
+// The exact bundles CDK deploys (the real stack, synthesised with bundling), and the bare twins
+// bundled the same way (a NodejsFunction each, with the stack's `bundling`).
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Stack } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { bundling, RegistryStack } from '../lib/registry-stack.ts';
+import { FUNCTIONS, type FunctionName, TWINS } from './functions.ts';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+export interface Bundle {
+  /** index.mjs, as deployed. */
+  readonly file: string;
+  readonly bytes: number;
+  readonly sourceMapBytes: number;
+}
+
+export function synthBundles(outdir: string): { ours: Record<FunctionName, Bundle>; twins: Record<FunctionName, Bundle> } {
+  // Asset metadata (the CLI turns it on) names each function's bundle folder in the template.
+  const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
+  const stack = new RegistryStack(app, 'Bench', { stage: 'bench', reviewBaseUrl: 'https://reviews.example.com' });
+  const twinStack = new Stack(app, 'BenchTwins');
+  const twins = Object.fromEntries(
+    FUNCTIONS.map((name) => [
+      name,
+      new NodejsFunction(twinStack, `${name}Twin`, {
+        entry: `${root}bench/baselines/${TWINS[name]}.ts`,
+        handler: 'handler',
+        projectRoot: root,
+        depsLockFilePath: `${root}package-lock.json`,
+        runtime: Runtime.NODEJS_24_X,
+        architecture: Architecture.ARM_64,
+        bundling,
+      }),
+    ]),
+  ) as Record<FunctionName, NodejsFunction>;
+  const ours: Record<FunctionName, NodejsFunction> = {
+    CreatePurchaser: stack.functions.get('CreatePurchaser')!,
+    CreateCustomer: stack.functions.get('CreateCustomer')!,
+    Fallback: stack.functions.get('Fallback')!,
+    Authorizer: stack.authorizerFunction,
+    Ingest: stack.ingestFunction,
+    Publisher: stack.publisherFunction,
+  };
+  app.synth();
+
+  const bundleOf = (owner: Stack, fn: NodejsFunction): Bundle => {
+    const template = JSON.parse(readFileSync(join(outdir, `${owner.artifactId}.template.json`), 'utf8'));
+    const resource = template.Resources[owner.getLogicalId(fn.node.defaultChild as never)];
+    const dir = join(outdir, resource.Metadata['aws:asset:path']);
+    const file = join(dir, 'index.mjs');
+    return { file, bytes: statSync(file).size, sourceMapBytes: statSync(`${file}.map`).size };
+  };
+  const map = (owner: Stack, functions: Record<FunctionName, NodejsFunction>) =>
+    Object.fromEntries(FUNCTIONS.map((name) => [name, bundleOf(owner, functions[name])])) as Record<FunctionName, Bundle>;
+  return { ours: map(stack, ours), twins: map(twinStack, twins) };
+}

@@ -1,0 +1,144 @@
+// What each request costs in DynamoDB, counted by an SDK middleware on the handler's own client:
+//
+//   calls        every command sent
+//   round_trips  sequential waves: a call that starts while another is in flight joins its wave
+//   wcu / rcu    ConsumedCapacity (TOTAL: table and indexes), asked for on every command
+//   items        successful item writes (PutItem, UpdateItem, DeleteItem)
+//
+// Two charges DynamoDB makes that DynamoDB Local does not report, added by the meter: a
+// conditional write whose condition fails costs at least 1 WCU (no ConsumedCapacity comes with
+// the error), and reading a key that does not exist costs the minimum read (1 RCU strongly
+// consistent, 0.5 eventually), which DynamoDB Local reports as 0.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { createCustomerHandler } from '../functions/customers/create.ts';
+import { newCustomerId } from '../functions/customers/customers.ts';
+import { createPurchaserHandler } from '../functions/purchasers/create.ts';
+import { newPurchaserId } from '../functions/purchasers/purchasers.ts';
+import { createReviewLinks, newReviewToken } from '../functions/purchasers/review-links.ts';
+import { contextFor } from '../functions/shared/principal.ts';
+import { createLogger } from '../functions/shared/logger.ts';
+import type { Store } from '../functions/shared/store.ts';
+
+export interface Cost {
+  round_trips: number;
+  calls: number;
+  wcu: number;
+  rcu: number;
+  items: number;
+}
+
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
+
+/** Instruments `store`'s client; `measure` returns what the calls made inside `work` cost. */
+export function costMeter(store: Store) {
+  let cost: Cost = { round_trips: 0, calls: 0, wcu: 0, rcu: 0, items: 0 };
+  let inFlight = 0;
+  store.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? '';
+      const input = args.input as Record<string, unknown>;
+      input.ReturnConsumedCapacity = 'TOTAL';
+      if (inFlight === 0) cost.round_trips++;
+      inFlight++;
+      cost.calls++;
+      try {
+        const result = await next(args);
+        const output = result.output as { ConsumedCapacity?: unknown; Item?: unknown; Responses?: Record<string, unknown[]> };
+        for (const entry of [output.ConsumedCapacity].flat()) {
+          const units = (entry as { CapacityUnits?: number } | undefined)?.CapacityUnits ?? 0;
+          if (WRITES.has(name)) cost.wcu += units;
+          else cost.rcu += units;
+        }
+        if (WRITES.has(name)) cost.items++;
+        cost.rcu += missingReads(name, input, output);
+        return result;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) cost.wcu += 1;
+        throw error;
+      } finally {
+        inFlight--;
+      }
+    },
+    { step: 'initialize', name: 'benchCostMeter' },
+  );
+  return {
+    async measure(work: () => Promise<unknown>): Promise<Cost> {
+      cost = { round_trips: 0, calls: 0, wcu: 0, rcu: 0, items: 0 };
+      await work();
+      return { ...cost, wcu: round(cost.wcu), rcu: round(cost.rcu) };
+    },
+  };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** The minimum read charge for keys asked for and not found (see the top of this file). */
+function missingReads(name: string, input: Record<string, any>, output: { Item?: unknown; Responses?: Record<string, unknown[]> }) {
+  if (name === 'GetItemCommand') return output.Item ? 0 : input.ConsistentRead ? 1 : 0.5;
+  if (name !== 'BatchGetItemCommand') return 0;
+  let missing = 0;
+  for (const [table, request] of Object.entries(input.RequestItems as Record<string, { Keys: unknown[]; ConsistentRead?: boolean }>)) {
+    const found = output.Responses?.[table]?.length ?? 0;
+    missing += (request.Keys.length - found) * (request.ConsistentRead ? 1 : 0.5);
+  }
+  return missing;
+}
+
+/** The cases of the report: each request run through the real handler on an instrumented store. */
+export async function measureDynamoDbCosts(store: Store): Promise<Record<string, Cost & { status: number }>> {
+  const meter = costMeter(store);
+  const log = createLogger({ level: 'silent' });
+  const purchaserHandler = createPurchaserHandler({
+    store,
+    log,
+    reviewLinks: createReviewLinks({ baseUrl: 'https://reviews.example.com', secret: 'bench-secret-bench-secret-bench-secret' }),
+    now: () => new Date(),
+    newReviewToken,
+    newPurchaserId,
+  });
+  const customerHandler = createCustomerHandler({ store, log, now: () => new Date(), newCustomerId });
+  const principal = { lambda: contextFor({ keyId: 'key_bench0000000000000000000', orgs: ['ACME', 'corp_123'], platform: null }) };
+  const event = (path: string, body: unknown, extra: { headers?: Record<string, string>; pathParameters?: Record<string, string> } = {}) => ({
+    rawPath: path,
+    headers: { 'content-type': 'application/json', ...extra.headers },
+    ...(extra.pathParameters ? { pathParameters: extra.pathParameters } : {}),
+    requestContext: { requestId: `cost-${Math.random()}`, http: { method: 'POST', path }, authorizer: principal },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+  });
+  const results: Record<string, Cost & { status: number }> = {};
+  const run = async (name: string, handler: (e: never, c: never) => Promise<{ statusCode?: number }>, e: unknown) => {
+    let status = 0;
+    const cost = await meter.measure(async () => {
+      status = (await handler(e as never, { getRemainingTimeInMillis: () => 10_000 } as never)).statusCode ?? 0;
+    });
+    results[name] = { ...cost, status };
+  };
+
+  const customer = { corporation_id: 'corp_123', name: 'Cost Co', email: 'cost@example.com' };
+  await run('customer_create', customerHandler, event('/customers', customer));
+  await run('customer_duplicate', customerHandler, event('/customers', customer));
+  await run(
+    'customer_create_idempotent',
+    customerHandler,
+    event('/customers', { ...customer, email: 'cost-key@example.com' }, { headers: { 'idempotency-key': 'cost-1' } }),
+  );
+  await run(
+    'customer_replay_idempotent',
+    customerHandler,
+    event('/customers', { ...customer, email: 'cost-key@example.com' }, { headers: { 'idempotency-key': 'cost-1' } }),
+  );
+
+  for (const n of [0, 1, 2, 10, 25, 100]) {
+    const body = {
+      email: `cost-${n}@example.com`,
+      title: 'Ms',
+      first_name: 'Jane',
+      purchases: Array.from({ length: n }, (_, i) => ({ order_ref: `ORDER-${i}`, sku: `SKU-${i}` })),
+    };
+    const e = () => event('/v4/organisations/ACME/purchasers', body, { pathParameters: { trkref: 'ACME' } });
+    await run(`purchaser_new_${n}`, purchaserHandler, e());
+    await run(`purchaser_repeat_${n}`, purchaserHandler, e());
+  }
+  return results;
+}

@@ -1,0 +1,83 @@
+// Runs inside the processes the benchmark starts (bench/run.ts), and reports over IPC.
+//
+//   cold <bundle> <function> <unique>      import the bundle and handle one request: one figure
+//   warm <ours> <twin> <function> <count>  both bundles in this process: CPU time and wall time
+//                                          per request, alternating blocks of 100 requests
+import { performance } from 'node:perf_hooks';
+import { answeredWell, eventFor, type FunctionName } from './functions.ts';
+
+const [mode, ...args] = process.argv.slice(2);
+const token = process.env.BENCH_TOKEN ?? '';
+const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
+let sequence = 0;
+const unique = () => `${process.pid}-${Date.now().toString(36)}-${++sequence}`;
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+async function cold([bundle, name, id]: string[]) {
+  const event = eventFor(name as FunctionName, id!, token);
+  const start = performance.now();
+  const { handler } = (await import(bundle!)) as { handler: Handler };
+  const result = await handler(event, context);
+  const ms = performance.now() - start;
+  return { ms, ok: answeredWell(name as FunctionName, result) };
+}
+
+async function warm([oursFile, twinFile, name, countText]: string[]) {
+  const fn = name as FunctionName;
+  const count = Number(countText);
+  const sides = {
+    ours: ((await import(oursFile!)) as { handler: Handler }).handler,
+    twin: ((await import(twinFile!)) as { handler: Handler }).handler,
+  };
+  type Side = keyof typeof sides;
+  const totals = {
+    ours: { cpuUs: 0, n: 0, walls: [] as number[], blocks: [] as number[], failures: 0 },
+    twin: { cpuUs: 0, n: 0, walls: [] as number[], blocks: [] as number[], failures: 0 },
+  };
+  const run = async (side: Side, n: number, record: boolean) => {
+    const handler = sides[side];
+    const events = Array.from({ length: n }, () => eventFor(fn, unique(), token));
+    const cpu = process.cpuUsage();
+    for (const event of events) {
+      const started = performance.now();
+      const ok = answeredWell(fn, await handler(event, context));
+      if (record) {
+        totals[side].walls.push(performance.now() - started);
+        if (!ok) totals[side].failures++;
+      }
+    }
+    const used = process.cpuUsage(cpu);
+    if (record) {
+      totals[side].cpuUs += used.user + used.system;
+      totals[side].n += n;
+      totals[side].blocks.push((used.user + used.system) / n);
+    }
+  };
+  // Warm both up (connections, JIT), then alternate short blocks, the first side of each pair
+  // alternating too, so drift on a shared machine and the garbage one side leaves for the next
+  // hit both alike.
+  await run('ours', 200, false);
+  await run('twin', 200, false);
+  const block = 100;
+  for (let pair = 0; pair * block < count; pair++) {
+    for (const side of pair % 2 ? (['twin', 'ours'] as const) : (['ours', 'twin'] as const)) await run(side, block, true);
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const summary = (side: Side) => ({
+    requests: totals[side].n,
+    failures: totals[side].failures,
+    cpu_us_per_request: totals[side].cpuUs / totals[side].n,
+    wall_ms_p50: median(totals[side].walls),
+  });
+  return {
+    ours: summary('ours'),
+    twin: summary('twin'),
+    // The ratio of each pair of adjacent blocks, then their median: a noisy neighbour or a
+    // collection that lands in one block moves one pair, not the figure.
+    paired_ratio_median: median(totals.ours.blocks.map((ours, i) => ours / totals.twin.blocks[i]!)),
+  };
+}
+
+const result = mode === 'cold' ? await cold(args) : await warm(args);
+process.send!(result);
+process.disconnect();
