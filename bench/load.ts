@@ -83,12 +83,12 @@ export async function measureLoad(options: { seconds: number; connections: numbe
     for (const route of routes.filter((r) => r.example)) {
       let serverRss = 0;
       let dynamoRss = 0;
+      const dynamoPid = childPid(server.pid);
       const sampler = setInterval(() => {
         serverRss = Math.max(serverRss, rssMb(server.pid));
-        dynamoRss = Math.max(dynamoRss, rssMb(childPid(server.pid)));
+        dynamoRss = Math.max(dynamoRss, rssMb(dynamoPid));
       }, 500);
       let n = 0;
-      const dynamoPid = childPid(server.pid);
       const cpuBefore = { server: cpuSeconds(server.pid), dynamo: cpuSeconds(dynamoPid), at: Date.now() };
       const result = await autocannon({
         url,

@@ -5,6 +5,7 @@ import type { Bundle } from './bundles.ts';
 import type { Cost } from './dynamodb-cost.ts';
 import { FUNCTIONS, type FunctionName } from './functions.ts';
 import type { LoadResult } from './load.ts';
+import { median } from './stats.ts';
 
 type Side = { requests: number; failures: number; cpu_us_per_request: number; wall_ms_p50: number };
 
@@ -37,11 +38,6 @@ export const PRICES = {
 };
 const MEMORY_GB = 1; // the stack's memorySize (1024 MB)
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const r2 = (n: number) => Math.round(n * 100) / 100;
 const r1 = (n: number) => Math.round(n * 10) / 10;
 

@@ -16,6 +16,7 @@ import { ensureTable, freePort, localClientConfig, startDynamoDbLocal } from '..
 import { synthBundles } from './bundles.ts';
 import { FUNCTIONS, type FunctionName } from './functions.ts';
 import { measureLoad } from './load.ts';
+import { inTurn } from './stats.ts';
 import { writeReport } from './report.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -87,30 +88,36 @@ try {
 
   // After the warm phase, so DynamoDB Local's JVM has compiled its paths before any cold start is timed.
   say(`Cold starts: ${plan.coldRuns} fresh processes per function and per twin, alternating...`);
-  const cold = {} as Record<FunctionName, { ours: number[]; twin: number[]; failures: number }>;
-  for (const name of FUNCTIONS) {
-    cold[name] = { ours: [], twin: [], failures: 0 };
+  // `plan.coldRuns` pairs of fresh-process cold starts, the two sides of a pair side by side.
+  const coldPairs = async (start: (side: 0 | 1, i: number) => Promise<{ ms: number; ok: boolean }>) => {
+    const ms: [number[], number[]] = [[], []];
+    let failures = 0;
     for (let i = 0; i < plan.coldRuns; i++) {
-      // Which side goes first alternates, so neither inherits a systematically warmer engine.
-      for (const side of i % 2 ? (['twin', 'ours'] as const) : (['ours', 'twin'] as const)) {
-        const bundle = side === 'ours' ? bundles.ours[name] : bundles.twins[name];
-        const { ms, ok } = await runner<{ ms: number; ok: boolean }>(['cold', bundle.file, name, `${side}-${i}-${Date.now()}`]);
-        cold[name][side].push(ms);
-        if (!ok) cold[name].failures++;
+      for (const side of inTurn<0 | 1>(i, 0, 1)) {
+        const run = await start(side, i);
+        ms[side].push(run.ms);
+        if (!run.ok) failures++;
       }
     }
+    return { ms, failures };
+  };
+  const cold = {} as Record<FunctionName, { ours: number[]; twin: number[]; failures: number }>;
+  for (const name of FUNCTIONS) {
+    const { ms, failures } = await coldPairs((side, i) =>
+      runner(['cold', (side === 0 ? bundles.ours : bundles.twins)[name].file, name, `${side ? 'twin' : 'ours'}-${i}-${Date.now()}`]),
+    );
+    cold[name] = { ours: ms[0], twin: ms[1], failures };
   }
 
   // What --enable-source-maps would cost (the stack does not set it: see BENCHMARKS.md), on the
   // customer function, in pairs with and without it.
-  const sourceMaps = { with: [] as number[], without: [] as number[] };
-  for (let i = 0; i < plan.coldRuns; i++) {
-    for (const side of i % 2 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
-      const options: Record<string, string> = side === 'with' ? { NODE_OPTIONS: '--enable-source-maps' } : {};
-      const { ms } = await runner<{ ms: number; ok: boolean }>(['cold', bundles.ours.CreateCustomer.file, 'CreateCustomer', `maps-${side}-${i}-${Date.now()}`], options);
-      sourceMaps[side].push(ms);
-    }
-  }
+  const withAndWithout = await coldPairs((side, i) =>
+    runner(
+      ['cold', bundles.ours.CreateCustomer.file, 'CreateCustomer', `maps-${side}-${i}-${Date.now()}`],
+      side === 0 ? { NODE_OPTIONS: '--enable-source-maps' } : {},
+    ),
+  );
+  const sourceMaps = { with: withAndWithout.ms[0], without: withAndWithout.ms[1] };
 
   say('DynamoDB cost per request...');
   // The handler modules configure themselves from the environment when loaded, as on Lambda.

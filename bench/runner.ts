@@ -5,6 +5,7 @@
 //                                          per request, alternating blocks of 100 requests
 import { performance } from 'node:perf_hooks';
 import { answeredWell, eventFor, type FunctionName } from './functions.ts';
+import { inTurn, median } from './stats.ts';
 
 const [mode, ...args] = process.argv.slice(2);
 const token = process.env.BENCH_TOKEN ?? '';
@@ -60,9 +61,8 @@ async function warm([oursFile, twinFile, name, countText]: string[]) {
   await run('twin', 200, false);
   const block = 100;
   for (let pair = 0; pair * block < count; pair++) {
-    for (const side of pair % 2 ? (['twin', 'ours'] as const) : (['ours', 'twin'] as const)) await run(side, block, true);
+    for (const side of inTurn<Side>(pair, 'ours', 'twin')) await run(side, block, true);
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const summary = (side: Side) => ({
     requests: totals[side].n,
     failures: totals[side].failures,
