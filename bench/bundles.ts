@@ -18,7 +18,10 @@ export interface Bundle {
   readonly sourceMapBytes: number;
 }
 
-export function synthBundles(outdir: string): { ours: Record<FunctionName, Bundle>; twins: Record<FunctionName, Bundle> } {
+export function synthBundles(outdir: string): {
+  ours: Record<FunctionName, Bundle>;
+  twins: Record<FunctionName, Bundle>;
+} {
   // Asset metadata (the CLI turns it on) names each function's bundle folder in the template.
   const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
   const stack = new RegistryStack(app, 'Bench', { stage: 'bench', reviewBaseUrl: 'https://reviews.example.com' });
@@ -55,6 +58,9 @@ export function synthBundles(outdir: string): { ours: Record<FunctionName, Bundl
     return { file, bytes: statSync(file).size, sourceMapBytes: statSync(`${file}.map`).size };
   };
   const map = (owner: Stack, functions: Record<FunctionName, NodejsFunction>) =>
-    Object.fromEntries(FUNCTIONS.map((name) => [name, bundleOf(owner, functions[name])])) as Record<FunctionName, Bundle>;
+    Object.fromEntries(FUNCTIONS.map((name) => [name, bundleOf(owner, functions[name])])) as Record<
+      FunctionName,
+      Bundle
+    >;
   return { ours: map(stack, ours), twins: map(twinStack, twins) };
 }

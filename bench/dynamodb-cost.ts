@@ -10,14 +10,14 @@
 // the error), and reading a key that does not exist costs the minimum read (1 RCU strongly
 // consistent, 0.5 eventually), which DynamoDB Local reports as 0.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { createCustomerHandler } from '../functions/customers/create.ts';
+import { createCustomerRoute } from '../functions/customers/api.ts';
 import { newCustomerId } from '../functions/customers/customers.ts';
-import { createPurchaserHandler } from '../functions/purchasers/create.ts';
+import { contextFor } from '../functions/http/principal.ts';
+import { createPurchaserRoute } from '../functions/purchasers/api.ts';
 import { newPurchaserId } from '../functions/purchasers/purchasers.ts';
 import { createReviewLinks, newReviewToken } from '../functions/purchasers/review-links.ts';
-import { contextFor } from '../functions/shared/principal.ts';
-import { createLogger } from '../functions/shared/logger.ts';
-import type { Store } from '../functions/shared/store.ts';
+import { createLogger } from '../functions/runtime/logger.ts';
+import type { Store } from '../functions/store/client.ts';
 
 export interface Cost {
   round_trips: number;
@@ -43,7 +43,11 @@ export function costMeter(store: Store) {
       cost.calls++;
       try {
         const result = await next(args);
-        const output = result.output as { ConsumedCapacity?: unknown; Item?: unknown; Responses?: Record<string, unknown[]> };
+        const output = result.output as {
+          ConsumedCapacity?: unknown;
+          Item?: unknown;
+          Responses?: Record<string, unknown[]>;
+        };
         for (const entry of [output.ConsumedCapacity].flat()) {
           const units = (entry as { CapacityUnits?: number } | undefined)?.CapacityUnits ?? 0;
           if (WRITES.has(name)) cost.wcu += units;
@@ -73,11 +77,17 @@ export function costMeter(store: Store) {
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** The minimum read charge for keys asked for and not found (see the top of this file). */
-function missingReads(name: string, input: Record<string, any>, output: { Item?: unknown; Responses?: Record<string, unknown[]> }) {
+function missingReads(
+  name: string,
+  input: Record<string, unknown>,
+  output: { Item?: unknown; Responses?: Record<string, unknown[]> },
+) {
   if (name === 'GetItemCommand') return output.Item ? 0 : input.ConsistentRead ? 1 : 0.5;
   if (name !== 'BatchGetItemCommand') return 0;
   let missing = 0;
-  for (const [table, request] of Object.entries(input.RequestItems as Record<string, { Keys: unknown[]; ConsistentRead?: boolean }>)) {
+  for (const [table, request] of Object.entries(
+    input.RequestItems as Record<string, { Keys: unknown[]; ConsistentRead?: boolean }>,
+  )) {
     const found = output.Responses?.[table]?.length ?? 0;
     missing += (request.Keys.length - found) * (request.ConsistentRead ? 1 : 0.5);
   }
@@ -88,17 +98,26 @@ function missingReads(name: string, input: Record<string, any>, output: { Item?:
 export async function measureDynamoDbCosts(store: Store): Promise<Record<string, Cost & { status: number }>> {
   const meter = costMeter(store);
   const log = createLogger({ level: 'silent' });
-  const purchaserHandler = createPurchaserHandler({
+  const purchaserHandler = createPurchaserRoute({
     store,
     log,
-    reviewLinks: createReviewLinks({ baseUrl: 'https://reviews.example.com', secret: 'bench-secret-bench-secret-bench-secret' }),
+    reviewLinks: createReviewLinks({
+      baseUrl: 'https://reviews.example.com',
+      secret: 'bench-secret-bench-secret-bench-secret',
+    }),
     now: () => new Date(),
     newReviewToken,
     newPurchaserId,
   });
-  const customerHandler = createCustomerHandler({ store, log, now: () => new Date(), newCustomerId });
-  const principal = { lambda: contextFor({ keyId: 'key_bench0000000000000000000', orgs: ['ACME', 'corp_123'], platform: null }) };
-  const event = (path: string, body: unknown, extra: { headers?: Record<string, string>; pathParameters?: Record<string, string> } = {}) => ({
+  const customerHandler = createCustomerRoute({ store, log, now: () => new Date(), newCustomerId });
+  const principal = {
+    lambda: contextFor({ keyId: 'key_bench0000000000000000000', orgs: ['ACME', 'corp_123'], platform: null }),
+  };
+  const event = (
+    path: string,
+    body: unknown,
+    extra: { headers?: Record<string, string>; pathParameters?: Record<string, string> } = {},
+  ) => ({
     rawPath: path,
     headers: { 'content-type': 'application/json', ...extra.headers },
     ...(extra.pathParameters ? { pathParameters: extra.pathParameters } : {}),

@@ -1,11 +1,19 @@
 // The functions the benchmark measures, each with its bare twin (bench/baselines) and the request
 // it handles: the same event for both, unique per call where the job is a write, so every call
 // writes. Nothing here imports the AWS SDK: runners import this before the measured window.
-import { contextFor } from '../functions/shared/principal.ts';
-import { eventBridgeEvent, sqsBatch } from '../lib/local-events.ts';
-import { routes } from '../lib/routes.ts';
 
-export const FUNCTIONS = ['CreatePurchaser', 'CreateCustomer', 'Authorizer', 'Fallback', 'Ingest', 'Publisher'] as const;
+import { createCustomer, createPurchaser } from '../contract/routes.ts';
+import { contextFor } from '../functions/http/principal.ts';
+import { eventBridgeEvent, sqsBatch } from '../local/events.ts';
+
+export const FUNCTIONS = [
+  'CreatePurchaser',
+  'CreateCustomer',
+  'Authorizer',
+  'Fallback',
+  'Ingest',
+  'Publisher',
+] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 /** bench/baselines/<file>.ts for each function. */
@@ -18,7 +26,7 @@ export const TWINS: Record<FunctionName, string> = {
   Publisher: 'publisher',
 };
 
-const example = (name: string) => routes.find((route) => route.name === name)!.example!;
+const example = (route: typeof createPurchaser) => route.example!;
 
 function httpEvent(method: string, path: string, body: unknown, pathParameters?: Record<string, string>) {
   return {
@@ -39,7 +47,9 @@ function httpEvent(method: string, path: string, body: unknown, pathParameters?:
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
-      authorizer: { lambda: contextFor({ keyId: 'key_bench0000000000000000000', orgs: ['ACME', 'corp_123'], platform: null }) },
+      authorizer: {
+        lambda: contextFor({ keyId: 'key_bench0000000000000000000', orgs: ['ACME', 'corp_123'], platform: null }),
+      },
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     isBase64Encoded: false,
@@ -50,17 +60,21 @@ function httpEvent(method: string, path: string, body: unknown, pathParameters?:
 export function eventFor(name: FunctionName, unique: string, token: string): unknown {
   switch (name) {
     case 'CreatePurchaser': {
-      const { path, body } = example('CreatePurchaser');
+      const { path, body } = example(createPurchaser);
       return httpEvent('POST', path, { ...(body as object), email: `p-${unique}@example.com` }, { trkref: 'ACME' });
     }
     case 'CreateCustomer': {
-      const { path, body } = example('CreateCustomer');
+      const { path, body } = example(createCustomer);
       return httpEvent('POST', path, { ...(body as object), email: `c-${unique}@example.com` });
     }
     case 'Fallback':
       return httpEvent('GET', '/nowhere', undefined);
     case 'Authorizer':
-      return { ...httpEvent('POST', '/customers', undefined), type: 'REQUEST', headers: { authorization: `Bearer ${token}` } };
+      return {
+        ...httpEvent('POST', '/customers', undefined),
+        type: 'REQUEST',
+        headers: { authorization: `Bearer ${token}` },
+      };
     case 'Ingest':
       return sqsBatch([
         eventBridgeEvent('order.placed', {
@@ -96,7 +110,15 @@ export function eventFor(name: FunctionName, unique: string, token: string): unk
 }
 
 /** Whether `name` answered `result` as it should (a failed call would make timings meaningless). */
-export function answeredWell(name: FunctionName, result: any): boolean {
+export function answeredWell(name: FunctionName, answer: unknown): boolean {
+  const result = answer as
+    | {
+        statusCode?: number;
+        isAuthorized?: boolean;
+        context?: { authenticated?: string };
+        batchItemFailures?: unknown[];
+      }
+    | undefined;
   switch (name) {
     case 'CreatePurchaser':
     case 'CreateCustomer':

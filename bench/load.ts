@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { freePort } from '../lib/dynamodb-local.ts';
-import { routes } from '../lib/routes.ts';
+import { routes } from '../contract/routes.ts';
+import { freePort } from '../local/dynamodb.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -58,12 +58,22 @@ function childPid(pid: number | undefined): number | undefined {
   }
 }
 
-export async function measureLoad(options: { seconds: number; connections: number }): Promise<Record<string, LoadResult>> {
+export async function measureLoad(options: {
+  seconds: number;
+  connections: number;
+}): Promise<Record<string, LoadResult>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'registry-bench-'));
   const port = await freePort();
   const server: ChildProcess = spawn(process.execPath, ['bin/local.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), DYNAMODB_PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      DYNAMODB_PORT: String(await freePort()),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+    },
     stdio: 'ignore',
   });
   try {

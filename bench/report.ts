@@ -42,6 +42,13 @@ const r2 = (n: number) => Math.round(n * 100) / 100;
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
 export function writeReport(m: Measurements) {
+  const results = summarise(m);
+  writeFileSync(join(m.root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(m.root, 'BENCHMARKS.md'), markdown(m, results));
+}
+
+/** Everything bench/results.json holds; BENCHMARKS.md is written from it. */
+function summarise(m: Measurements) {
   const coldMs = Object.fromEntries(
     FUNCTIONS.map((name) => {
       const ours = median(m.cold[name].ours);
@@ -49,9 +56,21 @@ export function writeReport(m: Measurements) {
       // Each run of ours is paired with the twin's run beside it: the median of the pairs' ratios
       // is what a noisy neighbour moves least (the ratio of the medians is kept beside it).
       const pairs = median(m.cold[name].ours.map((ms, i) => ms / m.cold[name].twin[i]!));
-      return [name, { ours_ms: r1(ours), twin_ms: r1(twin), ratio: r2(pairs), ratio_of_medians: r2(ours / twin), failures: m.cold[name].failures }];
+      return [
+        name,
+        {
+          ours_ms: r1(ours),
+          twin_ms: r1(twin),
+          ratio: r2(pairs),
+          ratio_of_medians: r2(ours / twin),
+          failures: m.cold[name].failures,
+        },
+      ];
     }),
-  ) as Record<FunctionName, { ours_ms: number; twin_ms: number; ratio: number; ratio_of_medians: number; failures: number }>;
+  ) as Record<
+    FunctionName,
+    { ours_ms: number; twin_ms: number; ratio: number; ratio_of_medians: number; failures: number }
+  >;
   const putItemBaseline = median(m.cold.CreateCustomer.twin);
   const warm = Object.fromEntries(
     FUNCTIONS.map((name) => {
@@ -71,9 +90,23 @@ export function writeReport(m: Measurements) {
         },
       ];
     }),
-  ) as Record<FunctionName, { ours_cpu_us: number; twin_cpu_us: number; ratio: number; ratio_of_totals: number; ours_wall_ms_p50: number; twin_wall_ms_p50: number; requests: number; failures: number }>;
+  ) as Record<
+    FunctionName,
+    {
+      ours_cpu_us: number;
+      twin_cpu_us: number;
+      ratio: number;
+      ratio_of_totals: number;
+      ours_wall_ms_p50: number;
+      twin_wall_ms_p50: number;
+      requests: number;
+      failures: number;
+    }
+  >;
   const worst = <K extends string>(entries: Record<K, { ratio: number }>) => {
-    const [name, value] = Object.entries<{ ratio: number }>(entries).reduce((a, b) => (b[1].ratio > a[1].ratio ? b : a));
+    const [name, value] = Object.entries<{ ratio: number }>(entries).reduce((a, b) =>
+      b[1].ratio > a[1].ratio ? b : a,
+    );
     return { name, ratio: value.ratio };
   };
   // The headline ratios are over the functions that do I/O: the fallback's twin returns a constant,
@@ -101,11 +134,21 @@ export function writeReport(m: Measurements) {
         dynamodb_reads: r2(cost.rcu * PRICES.dynamodb_read_unit_per_million),
       };
       const total = r2(Object.values(lines).reduce((a, b) => a + b, 0));
-      return [name, { request, billed_ms: durationMs, wcu: cost.wcu, rcu: cost.rcu, dollars_per_million: lines, total_dollars_per_million: total }];
+      return [
+        name,
+        {
+          request,
+          billed_ms: durationMs,
+          wcu: cost.wcu,
+          rcu: cost.rcu,
+          dollars_per_million: lines,
+          total_dollars_per_million: total,
+        },
+      ];
     }),
   );
 
-  const results = {
+  return {
     generated_at: new Date().toISOString(),
     command: m.quick ? 'npm run bench -- --quick' : 'npm run bench',
     quick: m.quick,
@@ -113,7 +156,9 @@ export function writeReport(m: Measurements) {
     cold_start_ratio: worstCold.ratio,
     cold_start_ratio_function: worstCold.name,
     cold_start_ratio_all_functions: worst(coldMs).ratio,
-    cold_start_ratio_vs_putitem_baseline: r2(Math.max(...FUNCTIONS.map((n) => median(m.cold[n].ours))) / putItemBaseline),
+    cold_start_ratio_vs_putitem_baseline: r2(
+      Math.max(...FUNCTIONS.map((n) => median(m.cold[n].ours))) / putItemBaseline,
+    ),
     cold_start: coldMs,
     cold_start_source_maps_ms: { with: r1(median(m.sourceMaps.with)), without: r1(median(m.sourceMaps.without)) },
     bundle_bytes: Object.fromEntries(FUNCTIONS.map((n) => [n, m.bundles.ours[n].bytes])),
@@ -130,17 +175,21 @@ export function writeReport(m: Measurements) {
     load: m.load,
     cost_model: { prices: PRICES, memory_mb: MEMORY_GB * 1024, endpoints: costModel },
   };
-  writeFileSync(join(m.root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(m.root, 'BENCHMARKS.md'), markdown(m, results));
 }
 
-function markdown(m: Measurements, r: Record<string, any>): string {
+function markdown(m: Measurements, r: ReturnType<typeof summarise>): string {
   const yes = (ok: boolean) => (ok ? 'met' : '**missed**');
   const dyn = m.dynamodb;
   const rows = (header: string[], data: (string | number)[][]) =>
-    [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...data.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+    [
+      `| ${header.join(' | ')} |`,
+      `|${header.map(() => '---').join('|')}|`,
+      ...data.map((row) => `| ${row.join(' | ')} |`),
+    ].join('\n');
   const purchaserRt = (n: number) => dyn[`purchaser_new_${n}`]!.round_trips;
-  const writesWithinItems = Object.entries(dyn).every(([c, cost]) => c.startsWith('customer') || cost.wcu <= cost.items);
+  const writesWithinItems = Object.entries(dyn).every(
+    ([c, cost]) => c.startsWith('customer') || cost.wcu <= cost.items,
+  );
   const loadErrors = Object.values(m.load).reduce((sum, l) => sum + l.errors + l.non2xx, 0);
 
   return `# Benchmarks
@@ -155,15 +204,31 @@ absolute figures across runs.${m.quick ? '\n\n**This is a quick run (`--quick`):
 ${rows(
   ['budget', 'figure', 'verdict'],
   [
-    ['cold start ≤ 1.15 × baseline (worst function doing I/O)', `${r.cold_start_ratio} (${r.cold_start_ratio_function})`, yes(r.cold_start_ratio <= 1.15)],
-    ['warm CPU ≤ 1.25 × baseline (worst function doing I/O)', `${r.warm_cpu_ratio} (${r.warm_cpu_ratio_function})`, yes(r.warm_cpu_ratio <= 1.25)],
+    [
+      'cold start ≤ 1.15 × baseline (worst function doing I/O)',
+      `${r.cold_start_ratio} (${r.cold_start_ratio_function})`,
+      yes(r.cold_start_ratio <= 1.15),
+    ],
+    [
+      'warm CPU ≤ 1.25 × baseline (worst function doing I/O)',
+      `${r.warm_cpu_ratio} (${r.warm_cpu_ratio_function})`,
+      yes(r.warm_cpu_ratio <= 1.25),
+    ],
     [
       'the fallback (404/405, no I/O): cold ≤ 1.15, warm ≤ 1.25',
       `${r.cold_start.Fallback.ratio} / ${r.warm.Fallback.ratio} (+${r1(r.cold_start.Fallback.ours_ms - r.cold_start.Fallback.twin_ms)} ms cold, +${r.warm.Fallback.ours_cpu_us - r.warm.Fallback.twin_cpu_us} µs warm)`,
       `${yes(r.cold_start.Fallback.ratio <= 1.15 && r.warm.Fallback.ratio <= 1.25)}: see the notes`,
     ],
-    ['customer create: 1 round trip', String(dyn.customer_create!.round_trips), yes(dyn.customer_create!.round_trips === 1)],
-    ['purchaser upsert: ≤ 2 round trips up to 25 purchases', [0, 1, 10, 25].map(purchaserRt).join(' / '), yes([0, 1, 10, 25].every((n) => purchaserRt(n) <= 2))],
+    [
+      'customer create: 1 round trip',
+      String(dyn.customer_create!.round_trips),
+      yes(dyn.customer_create!.round_trips === 1),
+    ],
+    [
+      'purchaser upsert: ≤ 2 round trips up to 25 purchases',
+      [0, 1, 10, 25].map(purchaserRt).join(' / '),
+      yes([0, 1, 10, 25].every((n) => purchaserRt(n) <= 2)),
+    ],
     ['purchaser upsert: ≤ 3 round trips for 100 purchases', String(purchaserRt(100)), yes(purchaserRt(100) <= 3)],
     ['write units ≤ items written (purchasers)', writesWithinItems ? 'yes' : 'no', yes(writesWithinItems)],
     ['0 load errors', String(loadErrors), yes(loadErrors === 0)],
@@ -186,8 +251,26 @@ runs paired side by side (the ratio of the medians is shown too). Node.js's own 
 outside the measure and the same for both.
 
 ${rows(
-  ['function', 'ours (ms, median)', 'twin (ms, median)', 'ratio (median of pairs)', 'ratio of medians', 'bundle (bytes)', 'twin bundle (bytes)', 'source map (bytes)'],
-  FUNCTIONS.map((n) => [n, r.cold_start[n].ours_ms, r.cold_start[n].twin_ms, r.cold_start[n].ratio, r.cold_start[n].ratio_of_medians, m.bundles.ours[n].bytes, m.bundles.twins[n].bytes, m.bundles.ours[n].sourceMapBytes]),
+  [
+    'function',
+    'ours (ms, median)',
+    'twin (ms, median)',
+    'ratio (median of pairs)',
+    'ratio of medians',
+    'bundle (bytes)',
+    'twin bundle (bytes)',
+    'source map (bytes)',
+  ],
+  FUNCTIONS.map((n) => [
+    n,
+    r.cold_start[n].ours_ms,
+    r.cold_start[n].twin_ms,
+    r.cold_start[n].ratio,
+    r.cold_start[n].ratio_of_medians,
+    m.bundles.ours[n].bytes,
+    m.bundles.twins[n].bytes,
+    m.bundles.ours[n].sourceMapBytes,
+  ]),
 )}
 
 What \`NODE_OPTIONS=--enable-source-maps\` would cost, which the stack does not set (see the notes):
@@ -208,8 +291,24 @@ adjacent blocks: on this shared machine a neighbour's burst or one garbage colle
 block or two and moves the ratio of the totals by several points from run to run (also shown).
 
 ${rows(
-  ['function', 'ours (µs CPU / request)', 'twin (µs CPU / request)', 'ratio (median of block pairs)', 'ratio of totals', 'ours p50 wall (ms)', 'twin p50 wall (ms)'],
-  FUNCTIONS.map((n) => [n, r.warm[n].ours_cpu_us, r.warm[n].twin_cpu_us, r.warm[n].ratio, r.warm[n].ratio_of_totals, r.warm[n].ours_wall_ms_p50, r.warm[n].twin_wall_ms_p50]),
+  [
+    'function',
+    'ours (µs CPU / request)',
+    'twin (µs CPU / request)',
+    'ratio (median of block pairs)',
+    'ratio of totals',
+    'ours p50 wall (ms)',
+    'twin p50 wall (ms)',
+  ],
+  FUNCTIONS.map((n) => [
+    n,
+    r.warm[n].ours_cpu_us,
+    r.warm[n].twin_cpu_us,
+    r.warm[n].ratio,
+    r.warm[n].ratio_of_totals,
+    r.warm[n].ours_wall_ms_p50,
+    r.warm[n].twin_wall_ms_p50,
+  ]),
 )}
 
 ## 3. DynamoDB cost per request
@@ -222,7 +321,15 @@ but reported by neither DynamoDB nor DynamoDB Local, so the meter adds 1 WCU for
 
 ${rows(
   ['request', 'status', 'round trips', 'calls', 'WCU', 'RCU', 'items written'],
-  Object.entries(dyn).map(([c, cost]) => [c, cost.status, cost.round_trips, cost.calls, cost.wcu, cost.rcu, cost.items]),
+  Object.entries(dyn).map(([c, cost]) => [
+    c,
+    cost.status,
+    cost.round_trips,
+    cost.calls,
+    cost.wcu,
+    cost.rcu,
+    cost.items,
+  ]),
 )}
 
 ## 4. Load
@@ -235,12 +342,41 @@ request writes. Memory is the largest resident set sampled every 0.5 s.
 Both endpoints are bound by DynamoDB Local on these 2 cores (it shares them with the server and
 autocannon, and persists to disk; compare the CPU columns): a purchaser request makes ${dyn.purchaser_new_2!.calls} DynamoDB calls (the example, a
 new purchaser with 2 purchases) and a customer request 1, so the engine served about
-${Object.entries(m.load).map(([n, l]) => `${Math.round(l.rps * (n === 'CreatePurchaser' ? dyn.purchaser_new_2!.calls : dyn.customer_create!.calls))} calls/s (${n})`).join(' and ')}.
+${Object.entries(m.load)
+  .map(
+    ([n, l]) =>
+      `${Math.round(l.rps * (n === 'CreatePurchaser' ? dyn.purchaser_new_2!.calls : dyn.customer_create!.calls))} calls/s (${n})`,
+  )
+  .join(' and ')}.
 These are figures of the local setup, not of DynamoDB, which does not queue behind one process.
 
 ${rows(
-  ['endpoint', 'requests/s', 'p50 (ms)', 'p99 (ms)', 'requests', 'errors', 'non-2xx', 'server RSS (MB)', 'DynamoDB Local RSS (MB)', 'server CPU (cores)', 'DynamoDB Local CPU (cores)'],
-  Object.entries(m.load).map(([n, l]) => [n, l.rps, l.p50_ms, l.p99_ms, l.requests, l.errors, l.non2xx, l.server_rss_mb_max, l.dynamodb_local_rss_mb_max, l.server_cpu_cores, l.dynamodb_local_cpu_cores]),
+  [
+    'endpoint',
+    'requests/s',
+    'p50 (ms)',
+    'p99 (ms)',
+    'requests',
+    'errors',
+    'non-2xx',
+    'server RSS (MB)',
+    'DynamoDB Local RSS (MB)',
+    'server CPU (cores)',
+    'DynamoDB Local CPU (cores)',
+  ],
+  Object.entries(m.load).map(([n, l]) => [
+    n,
+    l.rps,
+    l.p50_ms,
+    l.p99_ms,
+    l.requests,
+    l.errors,
+    l.non2xx,
+    l.server_rss_mb_max,
+    l.dynamodb_local_rss_mb_max,
+    l.server_cpu_cores,
+    l.dynamodb_local_cpu_cores,
+  ]),
 )}
 
 ## 5. Cost model
@@ -258,8 +394,17 @@ answer is cached per API key for 5 minutes, so it runs about once per key per 5 
 per million requests. Free tiers and data transfer are left out.
 
 ${rows(
-  ['endpoint', 'request', 'API Gateway', 'Lambda requests', 'Lambda duration', 'DynamoDB writes', 'DynamoDB reads', 'total $ / million'],
-  Object.entries(r.cost_model.endpoints as Record<string, any>).map(([n, c]) => [
+  [
+    'endpoint',
+    'request',
+    'API Gateway',
+    'Lambda requests',
+    'Lambda duration',
+    'DynamoDB writes',
+    'DynamoDB reads',
+    'total $ / million',
+  ],
+  Object.entries(r.cost_model.endpoints).map(([n, c]) => [
     n,
     `${c.request} (${c.billed_ms} ms, ${c.wcu} WCU, ${c.rcu} RCU)`,
     c.dollars_per_million.api_gateway.toFixed(2),
@@ -296,7 +441,7 @@ const NOTES = `### Reading the figures
 - **Source maps.** The functions ship a source map but do not run with
   \`NODE_OPTIONS=--enable-source-maps\`: with it, Node.js parses the bundle's map at start-up, on
   every cold start (section 1 measures both). Logged stacks are mapped on demand instead
-  (\`functions/shared/stack-trace.ts\`).
+  (\`functions/runtime/stack-trace.ts\`).
 - **Logging.** Each function's per-request line is at \`debug\`: API Gateway's access log records
   every request (id, route, status, latency, integration error), and a second line per request
   cost a write syscall (about 250 µs in this sandbox, the largest single overhead the warm profile

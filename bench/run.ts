@@ -4,20 +4,20 @@
 //   npm run bench              the full run (about 6 minutes on 2 cores)
 //   npm run bench -- --quick   a smoke run with small samples, to try the harness (figures meaningless)
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApiKey } from '../functions/auth/api-keys.ts';
-import { createDocumentClient } from '../functions/shared/store.ts';
-import { ensureTable, freePort, localClientConfig, startDynamoDbLocal } from '../lib/dynamodb-local.ts';
+import { createDocumentClient } from '../functions/store/client.ts';
+import { ensureTable, freePort, localClientConfig, startDynamoDbLocal } from '../local/dynamodb.ts';
 import { synthBundles } from './bundles.ts';
 import { FUNCTIONS, type FunctionName } from './functions.ts';
 import { measureLoad } from './load.ts';
-import { inTurn } from './stats.ts';
 import { writeReport } from './report.ts';
+import { inTurn } from './stats.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
@@ -70,10 +70,16 @@ try {
   };
   const runner = <T>(args: string[], extraEnv: Record<string, string> = {}) =>
     new Promise<T>((resolve, reject) => {
-      const child = spawn(process.execPath, ['bench/runner.ts', ...args], { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      const child = spawn(process.execPath, ['bench/runner.ts', ...args], {
+        cwd: root,
+        env: { ...env, ...extraEnv },
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      });
       let answer: T | undefined;
       child.on('message', (message) => (answer = message as T));
-      child.on('exit', (code) => (answer === undefined ? reject(new Error(`runner ${args[0]} ${args[2] ?? ''} exited ${code}`)) : resolve(answer)));
+      child.on('exit', (code) =>
+        answer === undefined ? reject(new Error(`runner ${args[0]} ${args[2] ?? ''} exited ${code}`)) : resolve(answer),
+      );
     });
 
   say(`Warm CPU: ${plan.warmRequests} requests per function and per twin, in one process each...`);
@@ -104,7 +110,12 @@ try {
   const cold = {} as Record<FunctionName, { ours: number[]; twin: number[]; failures: number }>;
   for (const name of FUNCTIONS) {
     const { ms, failures } = await coldPairs((side, i) =>
-      runner(['cold', (side === 0 ? bundles.ours : bundles.twins)[name].file, name, `${side ? 'twin' : 'ours'}-${i}-${Date.now()}`]),
+      runner([
+        'cold',
+        (side === 0 ? bundles.ours : bundles.twins)[name].file,
+        name,
+        `${side ? 'twin' : 'ours'}-${i}-${Date.now()}`,
+      ]),
     );
     cold[name] = { ours: ms[0], twin: ms[1], failures };
   }
@@ -121,7 +132,11 @@ try {
 
   say('DynamoDB cost per request...');
   // The handler modules configure themselves from the environment when loaded, as on Lambda.
-  Object.assign(process.env, { TABLE_NAME: tableName, REVIEW_BASE_URL: env.REVIEW_BASE_URL, REVIEW_URL_SECRET: env.REVIEW_URL_SECRET });
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    REVIEW_BASE_URL: env.REVIEW_BASE_URL,
+    REVIEW_URL_SECRET: env.REVIEW_URL_SECRET,
+  });
   const { measureDynamoDbCosts } = await import('./dynamodb-cost.ts');
   const dynamodb = await measureDynamoDbCosts(store);
 

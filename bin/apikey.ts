@@ -3,9 +3,8 @@
 // Talks to the local DynamoDB of `npm start` (DYNAMODB_PORT, TABLE_NAME) by default, and to a
 // deployed table with --table <name>, using the standard AWS credential chain and region.
 import { parseArgs } from 'node:util';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../functions/auth/api-keys.ts';
-import { createDocumentClient, type Store } from '../functions/shared/store.ts';
-import { localClientConfig, localSettings } from '../lib/dynamodb-local.ts';
+import { type ApiKey, createApiKey, listApiKeys, revokeApiKey } from '../functions/auth/api-keys.ts';
+import { toolStore } from '../local/dynamodb.ts';
 
 const USAGE = `usage: npm run apikey -- create --org <id> [--org <id> ...] [--label <text>] [--platform <name>] [--json] [--table <name>]
        npm run apikey -- list [--json] [--table <name>]
@@ -43,11 +42,7 @@ if (values.help) {
 }
 const [command, ...rest] = positionals;
 
-const local = localSettings();
-const store: Store = values.table
-  ? { doc: createDocumentClient(), tableName: values.table }
-  : { doc: createDocumentClient(localClientConfig(local.dynamoEndpoint)), tableName: local.tableName };
-const where = values.table ? `table ${values.table}` : `DynamoDB Local on port ${local.dynamoPort}, table ${local.tableName}`;
+const { store, where, local } = toolStore(values.table);
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 const describe = (key: ApiKey) =>
@@ -59,11 +54,15 @@ try {
     case 'create': {
       if (rest.length) usage(`unexpected argument: ${rest[0]}`);
       if (!values.org?.length) usage('create needs at least one --org');
-      const created = await createApiKey(store, { orgs: values.org, label: values.label, platform: values.platform }).catch(
-        (error: unknown) => (error instanceof RangeError ? usage(error.message) : Promise.reject(error)),
-      );
+      const created = await createApiKey(store, {
+        orgs: values.org,
+        label: values.label,
+        platform: values.platform,
+      }).catch((error: unknown) => (error instanceof RangeError ? usage(error.message) : Promise.reject(error)));
       if (values.json) {
-        print(JSON.stringify({ id: created.key.id, secret: created.secret, token: created.token, orgs: created.key.orgs }));
+        print(
+          JSON.stringify({ id: created.key.id, secret: created.secret, token: created.token, orgs: created.key.orgs }),
+        );
       } else {
         const basic = Buffer.from(`${created.key.id}:${created.secret}`).toString('base64');
         print(`Created ${describe(created.key)}`);
@@ -74,7 +73,8 @@ try {
       break;
     }
     case 'list': {
-      if (rest.length || values.org || values.label || values.platform) usage('list takes no arguments but --json and --table');
+      if (rest.length || values.org || values.label || values.platform)
+        usage('list takes no arguments but --json and --table');
       const keys = await listApiKeys(store);
       if (values.json) print(JSON.stringify(keys));
       else print(keys.length ? keys.map(describe).join('\n') : `No API keys in ${where}.`);
@@ -96,7 +96,7 @@ try {
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
   const hint =
-    !values.table && (code === 'ECONNREFUSED' || (error as Error).name === 'ResourceNotFoundException')
+    local && (code === 'ECONNREFUSED' || (error as Error).name === 'ResourceNotFoundException')
       ? ` Is npm start running? (${where})`
       : '';
   process.stderr.write(`apikey ${command}: ${(error as Error).message || code}.${hint}\n`);

@@ -5,14 +5,13 @@
 // handler's batch response on stdout (its log lines go to stderr). Exit code 1 when the handler
 // reported the message as failed, 2 for bad arguments.
 import { readFileSync } from 'node:fs';
+import { incomingEventTypes } from '../contract/events.ts';
 import { createIngestHandler } from '../functions/events/ingester.ts';
 import { newPurchaserId } from '../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../functions/purchasers/review-links.ts';
-import { createLogger, parseLogLevel } from '../functions/shared/logger.ts';
-import { createDocumentClient } from '../functions/shared/store.ts';
-import { localClientConfig, localSettings } from '../lib/dynamodb-local.ts';
-import { incomingEventTypes } from '../lib/events.ts';
-import { eventBridgeEvent, sqsBatch } from '../lib/local-events.ts';
+import { createLogger, parseLogLevel } from '../functions/runtime/logger.ts';
+import { toolStore } from '../local/dynamodb.ts';
+import { eventBridgeEvent, sqsBatch } from '../local/events.ts';
 
 const USAGE = `usage: npm run event -- <detail-type> <file.json | ->
 detail-types: ${incomingEventTypes.join(', ')}`;
@@ -41,9 +40,8 @@ try {
 
 const batch = sqsBatch([eventBridgeEvent(type, detail, { source: 'local.cli' })]);
 
-const local = localSettings();
 const handle = createIngestHandler({
-  store: { doc: createDocumentClient(localClientConfig(local.dynamoEndpoint)), tableName: local.tableName },
+  store: toolStore(undefined).store,
   log: createLogger({ level: parseLogLevel(process.env.LOG_LEVEL), sink: (line) => process.stderr.write(`${line}\n`) }),
   now: () => new Date(),
   newReviewToken,

@@ -4,14 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { routes } from '../contract/routes.ts';
 import { authenticate, createApiKey } from '../functions/auth/api-keys.ts';
 import { createPublisher, printingSink } from '../functions/events/publisher.ts';
-import { defaultLogger } from '../functions/shared/logger.ts';
-import { createDocumentClient } from '../functions/shared/store.ts';
-import { ensureTable, javaProblem, localClientConfig, localSettings, startDynamoDbLocal } from '../lib/dynamodb-local.ts';
-import { loadHandlers, repositoryRoot, startLocalServer } from '../lib/local-server.ts';
-import { startStreamPoller } from '../lib/local-stream.ts';
-import { routes } from '../lib/routes.ts';
+import { defaultLogger } from '../functions/runtime/logger.ts';
+import { ensureTable, javaProblem, localSettings, localStore, startDynamoDbLocal } from '../local/dynamodb.ts';
+import { loadHandlers, repositoryRoot, startLocalServer } from '../local/server.ts';
+import { startStreamPoller } from '../local/stream.ts';
 
 const env = process.env;
 const { port, dynamoPort, dataDir, tableName } = localSettings(env);
@@ -45,8 +44,8 @@ delete env.AWS_PROFILE;
 
 // The access log API Gateway would write, one JSON line per request.
 const accessLog = (entry: object) => process.stdout.write(`${JSON.stringify({ access: entry })}\n`);
-const server = await startLocalServer({ handlers: await loadHandlers(repositoryRoot()), port, accessLog }).catch((error: Error) =>
-  fail(`Cannot listen on port ${port} (${error.message}): set PORT to a free port.`),
+const server = await startLocalServer({ handlers: await loadHandlers(repositoryRoot()), port, accessLog }).catch(
+  (error: Error) => fail(`Cannot listen on port ${port} (${error.message}): set PORT to a free port.`),
 );
 
 // The table's stream, read as Lambda would, through the real publisher: each domain event it would
@@ -105,7 +104,7 @@ function exampleOrgs(): string[] {
  */
 async function developmentKey(): Promise<string> {
   const file = join(dataDir, 'dev-api-key');
-  const store = { doc: createDocumentClient(localClientConfig(dynamo.endpoint)), tableName };
+  const store = localStore(dynamo.endpoint, tableName);
   let saved: string | undefined;
   try {
     saved = readFileSync(file, 'utf8').trim();

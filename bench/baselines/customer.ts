@@ -1,7 +1,8 @@
 // Bare twin of CreateCustomer, and the baseline of the definition: parse, one PutItem of
 // the same item the real handler stores (keys, index keys, every field sent), answer.
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+
 import { randomBytes } from 'node:crypto';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamodb, json, table } from './shared.ts';
 
 const text = (value: unknown) => ({ S: String(value) });

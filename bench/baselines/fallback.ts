@@ -1,8 +1,11 @@
 // Bare twin of the fallback route: the same job (match the route table, answer 404 or 405 as a
 // problem document with the request id), no middleware.
-import { matchRoute } from '../../lib/routes.ts';
+import { matchRoute } from '../../contract/routes.ts';
 
-export const handler = async (event: { rawPath: string; requestContext: { requestId: string; http: { method: string } } }) => {
+export const handler = async (event: {
+  rawPath: string;
+  requestContext: { requestId: string; http: { method: string } };
+}) => {
   const match = matchRoute(event.requestContext.http.method, event.rawPath);
   const status = match.kind === 'method-not-allowed' ? 405 : 404;
   return {

@@ -10,7 +10,10 @@ export const handler = async (event: { Records: { dynamodb: { NewImage: Record<s
         EventBusName: process.env.EVENT_BUS_NAME,
         Source: 'purchaser-registry',
         DetailType: 'customer.created',
-        Detail: JSON.stringify({ organisation: r.dynamodb.NewImage.corporation_id?.S, customer_id: r.dynamodb.NewImage.id?.S }),
+        Detail: JSON.stringify({
+          organisation: r.dynamodb.NewImage.corporation_id?.S,
+          customer_id: r.dynamodb.NewImage.id?.S,
+        }),
       })),
     }),
   );

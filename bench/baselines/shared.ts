@@ -16,14 +16,27 @@ export const json = (statusCode: number, body: unknown) => ({
  * read of the purchaser and its purchases, then the purchaser and each purchase written (the same
  * attributes), in parallel.
  */
-export async function upsertPurchaserBare(trkref: string, rawEmail: string, fields: Record<string, string>, lines: { order_ref: string; sku: string }[]) {
+export async function upsertPurchaserBare(
+  trkref: string,
+  rawEmail: string,
+  fields: Record<string, string>,
+  lines: { order_ref: string; sku: string }[],
+) {
   const email = rawEmail.trim().toLowerCase();
   const pk = { S: `ORG#${trkref}#EMAIL#${email}` };
   const now = { S: `${new Date().toISOString().slice(0, 19)}Z` };
   const purchaserId = { S: `pur_${randomBytes(16).toString('hex')}` };
   await dynamodb.send(
     new BatchGetItemCommand({
-      RequestItems: { [table]: { Keys: [{ pk, sk: { S: 'PURCHASER' } }, ...lines.map((l) => ({ pk, sk: { S: `PURCHASE#${l.order_ref}#${l.sku}` } }))], ConsistentRead: true } },
+      RequestItems: {
+        [table]: {
+          Keys: [
+            { pk, sk: { S: 'PURCHASER' } },
+            ...lines.map((l) => ({ pk, sk: { S: `PURCHASE#${l.order_ref}#${l.sku}` } })),
+          ],
+          ConsistentRead: true,
+        },
+      },
     }),
   );
   const names = Object.keys(fields);

@@ -8,20 +8,18 @@
 //   Authorization: Bearer <key id>.<secret>
 //   Authorization: Basic base64(<key id>:<secret>)
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { lookupIndex, registryTable } from '../../lib/table.ts';
-import { API_KEY_SK, API_KEYS_INDEX_PK, apiKeyKey, isOrgId } from '../shared/keys.ts';
-import type { AuthFailure } from '../shared/principal.ts';
-import { queryAll, type Store } from '../shared/store.ts';
+import { registryTable } from '../../contract/table.ts';
+import type { AuthFailure } from '../http/principal.ts';
+import type { Store } from '../store/client.ts';
+import { decoder, encode, read } from '../store/codec.ts';
+import { apiKeyIndexKey, apiKeyKey, isOrgId } from '../store/keys.ts';
+import { getItem, queryPartition } from '../store/read.ts';
+import { itemAbsent, itemExists, writeItem } from '../store/write.ts';
 
-const PK = registryTable.partitionKey;
-const SK = registryTable.sortKey;
-
-export const KEY_ID_PATTERN = /^key_[0-9a-f]{24}$/;
+const KEY_ID_PATTERN = /^key_[0-9a-f]{24}$/;
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /** How many organisations one key may act for. */
-export const MAX_KEY_ORGS = 100;
+const MAX_KEY_ORGS = 100;
 
 export interface ApiKey {
   readonly id: string;
@@ -42,7 +40,7 @@ export interface NewApiKey {
   readonly token: string;
 }
 
-export interface Credentials {
+interface Credentials {
   readonly keyId: string;
   readonly secret: string;
 }
@@ -51,7 +49,7 @@ const hashSecret = (secret: string) => createHash('sha256').update(secret).diges
 const NO_HASH = Buffer.alloc(32);
 
 /** Reads an Authorization header in either scheme; schemes are case-insensitive (RFC 9110). */
-export function parseAuthorization(header: string | undefined): Credentials | 'missing' | 'malformed' {
+function parseAuthorization(header: string | undefined): Credentials | 'missing' | 'malformed' {
   if (header === undefined || header.trim() === '') return 'missing';
   const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header);
   if (!match) return 'malformed';
@@ -81,7 +79,7 @@ export async function authenticate(
 ): Promise<{ ok: true; key: ApiKey } | { ok: false; reason: AuthFailure }> {
   const credentials = parseAuthorization(header);
   if (typeof credentials === 'string') return { ok: false, reason: credentials };
-  const item = await getApiKeyItem(store, credentials.keyId);
+  const item = await getItem(store, apiKeyKey(credentials.keyId));
   // Constant-time comparison of the hashes; an unknown id is compared against a dummy hash so
   // both paths do the same work.
   const expected = typeof item?.secret_hash === 'string' ? Buffer.from(item.secret_hash, 'base64url') : NO_HASH;
@@ -112,79 +110,43 @@ export async function createApiKey(
     created_at: now.toISOString(),
     revoked_at: null,
   };
-  await store.doc.send(
-    new PutCommand({
-      TableName: store.tableName,
-      Item: {
-        [PK]: apiKeyKey(id),
-        [SK]: API_KEY_SK,
-        [lookupIndex.partitionKey]: API_KEYS_INDEX_PK,
-        [lookupIndex.sortKey]: `${key.created_at}#${id}`,
-        entity: 'api_key',
-        ...key,
-        // Absent, not null, until revocation sets it (revoke writes it only if absent).
-        revoked_at: undefined,
-        secret_hash: hashSecret(secret).toString('base64url'),
-      },
-      ConditionExpression: `attribute_not_exists(${PK})`,
-    }),
-  );
+  await writeItem(store, {
+    put: {
+      ...apiKeyKey(id),
+      ...apiKeyIndexKey(key.created_at, id),
+      entity: 'api_key',
+      // revoked_at is absent, not null, until revocation sets it (revoke writes it only if absent).
+      ...encode(key),
+      secret_hash: hashSecret(secret).toString('base64url'),
+    },
+    condition: itemAbsent,
+  });
   return { key, secret, token: `${id}.${secret}` };
-}
-
-export async function getApiKey(store: Store, id: string): Promise<ApiKey | undefined> {
-  if (!KEY_ID_PATTERN.test(id)) return undefined;
-  const item = await getApiKeyItem(store, id);
-  return item && toApiKey(item);
 }
 
 /** Every key, oldest first. */
 export async function listApiKeys(store: Store): Promise<ApiKey[]> {
-  const items = await queryAll(store, {
-    IndexName: lookupIndex.name,
-    KeyConditionExpression: '#pk = :pk',
-    ExpressionAttributeNames: { '#pk': lookupIndex.partitionKey },
-    ExpressionAttributeValues: { ':pk': API_KEYS_INDEX_PK },
-  });
+  const items = await queryPartition(store, { index: true, partition: registryTable.apiKeysIndexPartition });
   return items.map(toApiKey);
 }
 
 /** Revokes a key for good. Undefined when there is no such key; revoking twice keeps the first time. */
 export async function revokeApiKey(store: Store, id: string, now: Date = new Date()): Promise<ApiKey | undefined> {
   if (!KEY_ID_PATTERN.test(id)) return undefined;
-  try {
-    const output = await store.doc.send(
-      new UpdateCommand({
-        TableName: store.tableName,
-        Key: { [PK]: apiKeyKey(id), [SK]: API_KEY_SK },
-        UpdateExpression: 'SET revoked_at = if_not_exists(revoked_at, :now)',
-        ConditionExpression: `attribute_exists(${PK})`,
-        ExpressionAttributeValues: { ':now': now.toISOString() },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toApiKey(output.Attributes!);
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw error;
-  }
+  const result = await writeItem(store, {
+    update: apiKeyKey(id),
+    changes: { setIfAbsent: { revoked_at: now.toISOString() } },
+    condition: itemExists,
+    returnNew: true,
+  });
+  return result.written && result.item ? toApiKey(result.item) : undefined;
 }
 
-async function getApiKeyItem(store: Store, id: string) {
-  const output = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: { [PK]: apiKeyKey(id), [SK]: API_KEY_SK }, ConsistentRead: true }),
-  );
-  return output.Item;
-}
-
-function toApiKey(item: Record<string, unknown>): ApiKey {
-  const text = (value: unknown) => (typeof value === 'string' ? value : null);
-  return {
-    id: item.id as string,
-    label: text(item.label),
-    orgs: (item.orgs as string[] | undefined) ?? [],
-    platform: text(item.platform),
-    created_at: item.created_at as string,
-    revoked_at: text(item.revoked_at),
-  };
-}
+const toApiKey = decoder<ApiKey>({
+  id: read.string,
+  label: read.text,
+  orgs: read.strings,
+  platform: read.text,
+  created_at: read.string,
+  revoked_at: read.text,
+});

@@ -3,13 +3,12 @@
 // It looks the presented key up and describes the caller in the authorizer context. It does not
 // deny: API Gateway would answer a denial with a bare `403 {"message":"Forbidden"}`, while the
 // contract wants a 401 problem document with WWW-Authenticate, which the handler's boundary
-// (functions/shared/http.ts) sends when the context says the key is not valid. API Gateway caches
+// (functions/http/route.ts) sends when the context says the key is not valid. API Gateway caches
 // this answer per Authorization header (at most 5 minutes, see the stack).
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import { defaultLogger, type Logger } from '../shared/logger.ts';
-import { type AuthorizerContext, contextFor } from '../shared/principal.ts';
-import { runtime } from '../shared/runtime.ts';
-import type { Store } from '../shared/store.ts';
+import { type AuthorizerContext, contextFor } from '../http/principal.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { Store } from '../store/client.ts';
 import { authenticate } from './api-keys.ts';
 
 export type AuthorizerHandler = (
@@ -31,5 +30,3 @@ export function createAuthorizer(deps: { readonly store: Store; readonly log: Lo
     return { isAuthorized: true, context };
   };
 }
-
-export const handler = createAuthorizer({ ...runtime(), log: defaultLogger() });

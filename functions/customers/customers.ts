@@ -6,14 +6,11 @@
 // in the same call. A customer without an email is keyed by its id instead. Every customer also
 // carries the id index key (gsi1), so it can be found by id with one Query.
 import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { lookupIndex, registryTable } from '../../lib/table.ts';
-import { CUSTOMER_SK, customerIdKey, normaliseEmail, personKey } from '../shared/keys.ts';
-import type { Store } from '../shared/store.ts';
-
-const PK = registryTable.partitionKey;
-const SK = registryTable.sortKey;
+import type { Store } from '../store/client.ts';
+import { decoder, encode, read } from '../store/codec.ts';
+import { customerIndexKey, customerKey, normaliseEmail } from '../store/keys.ts';
+import { getItem, queryPartition } from '../store/read.ts';
+import { itemAbsent, writeItem } from '../store/write.ts';
 
 export interface Address {
   readonly line1: string | null;
@@ -65,66 +62,28 @@ export async function createCustomer(store: Store, input: NewCustomer, deps: Cus
     email: input.email === null ? null : normaliseEmail(input.email),
     created_at: Math.floor(deps.now().getTime() / 1000),
   };
-  const idKey = customerIdKey(customer.corporation_id, customer.id);
-  try {
-    await store.doc.send(
-      new PutCommand({
-        TableName: store.tableName,
-        Item: {
-          [PK]: customer.email ? personKey(customer.corporation_id, customer.email) : idKey,
-          [SK]: CUSTOMER_SK,
-          [lookupIndex.partitionKey]: idKey,
-          [lookupIndex.sortKey]: CUSTOMER_SK,
-          entity: 'customer',
-          // Unknown is absent, not NULL: smaller items, and reads give null back (toCustomer).
-          ...withoutNulls(customer),
-          ...(customer.shipping_address ? { shipping_address: withoutNulls(customer.shipping_address) } : {}),
-        },
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': PK },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      throw new DuplicateCustomerError(error.Item?.id?.S ?? 'unknown');
-    }
-    throw error;
-  }
+  const result = await writeItem(store, {
+    put: {
+      ...customerKey(customer.corporation_id, customer.email ? { email: customer.email } : { id: customer.id }),
+      ...customerIndexKey(customer.corporation_id, customer.id),
+      entity: 'customer',
+      ...encode(customer),
+    },
+    condition: itemAbsent,
+  });
+  if (!result.written) throw new DuplicateCustomerError(typeof result.old?.id === 'string' ? result.old.id : 'unknown');
   return customer;
 }
 
 export async function getCustomerById(store: Store, corporationId: string, id: string): Promise<Customer | undefined> {
-  const output = await store.doc.send(
-    new QueryCommand({
-      TableName: store.tableName,
-      IndexName: lookupIndex.name,
-      KeyConditionExpression: '#k = :k',
-      ExpressionAttributeNames: { '#k': lookupIndex.partitionKey },
-      ExpressionAttributeValues: { ':k': customerIdKey(corporationId, id) },
-    }),
-  );
-  const item = output.Items?.[0];
+  const [item] = await queryPartition(store, { index: true, partition: customerIndexKey(corporationId, id).gsi1pk });
   return item && toCustomer(item);
 }
 
-export async function getCustomerByEmail(
-  store: Store,
-  corporationId: string,
-  email: string,
-): Promise<Customer | undefined> {
-  const output = await store.doc.send(
-    new GetCommand({
-      TableName: store.tableName,
-      Key: { [PK]: personKey(corporationId, email), [SK]: CUSTOMER_SK },
-      ConsistentRead: true,
-    }),
-  );
-  return output.Item && toCustomer(output.Item);
+export async function getCustomerByEmail(store: Store, corporationId: string, email: string) {
+  const item = await getItem(store, customerKey(corporationId, { email }));
+  return item && toCustomer(item);
 }
-
-const withoutNulls = <T extends object>(value: T) =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as Partial<T>;
 
 /** Every address field, unknown ones null. */
 export function fullAddress(address: Partial<Record<keyof Address, string | null>>): Address {
@@ -138,17 +97,23 @@ export function fullAddress(address: Partial<Record<keyof Address, string | null
   };
 }
 
-function toCustomer(item: Record<string, unknown>): Customer {
-  const text = (value: unknown) => (typeof value === 'string' ? value : null);
-  return {
-    id: item.id as string,
-    corporation_id: item.corporation_id as string,
-    name: item.name as string,
-    email: text(item.email),
-    external_id: text(item.external_id),
-    shipping_address: item.shipping_address ? fullAddress(item.shipping_address as Partial<Address>) : null,
-    source_platform: text(item.source_platform),
-    source_platform_id: text(item.source_platform_id),
-    created_at: item.created_at as number,
-  };
-}
+const toAddress = decoder<Address>({
+  line1: read.text,
+  line2: read.text,
+  city: read.text,
+  state: read.text,
+  postal_code: read.text,
+  country: read.text,
+});
+
+const toCustomer = decoder<Customer>({
+  id: read.string,
+  corporation_id: read.string,
+  name: read.string,
+  email: read.text,
+  external_id: read.text,
+  shipping_address: read.map(toAddress),
+  source_platform: read.text,
+  source_platform_id: read.text,
+  created_at: read.number,
+});

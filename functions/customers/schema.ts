@@ -1,8 +1,8 @@
 // The request body of POST /customers.
 import * as v from 'valibot';
-import { country, email, object, optionalText, orgId, requiredText } from '../shared/schema.ts';
+import { country, email, object, optionalText, orgId, requiredText } from '../schema/fields.ts';
 
-export const addressSchema = object({
+const addressSchema = object({
   line1: optionalText(200),
   line2: optionalText(200),
   city: optionalText(100),

@@ -11,7 +11,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { DomainEventType } from '../../lib/events.ts';
+import type { DomainEventType } from '../../contract/events.ts';
 import { PURCHASER_FIELDS } from '../purchasers/model.ts';
 
 export interface DomainEvent {
@@ -118,12 +118,21 @@ const image = (attributes: NonNullable<DynamoDBRecord['dynamodb']>['NewImage']) 
 function groupFor(groups: Map<string, PurchaserChange>, pk: string, organisation: string): PurchaserChange {
   let group = groups.get(pk);
   if (!group) {
-    group = { organisation, purchaser_id: null, created: false, changed_fields: new Set(), purchases: new Map(), records: [] };
+    group = {
+      organisation,
+      purchaser_id: null,
+      created: false,
+      changed_fields: new Set(),
+      purchases: new Map(),
+      records: [],
+    };
     groups.set(pk, group);
   }
   return group;
 }
 
 function changedFields(fields: readonly string[], before: Item | undefined, now: Item): string[] {
-  return fields.filter((field) => (before ? JSON.stringify(before[field]) !== JSON.stringify(now[field]) : now[field] != null));
+  return fields.filter((field) =>
+    before ? JSON.stringify(before[field]) !== JSON.stringify(now[field]) : now[field] != null,
+  );
 }

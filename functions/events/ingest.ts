@@ -1,7 +1,7 @@
-// Lambda entry of the ingest queue's consumer (ingester.ts), configured from the environment.
+// Lambda entry of the ingest queue's consumer (function Ingest; ingester.ts).
 import { newPurchaserId } from '../purchasers/purchasers.ts';
 import { newReviewToken } from '../purchasers/review-links.ts';
-import { runtime } from '../shared/runtime.ts';
+import { container } from '../runtime/container.ts';
 import { createIngestHandler } from './ingester.ts';
 
-export const handler = createIngestHandler({ ...runtime(), now: () => new Date(), newReviewToken, newPurchaserId });
+export const handler = createIngestHandler({ ...container(), now: () => new Date(), newReviewToken, newPurchaserId });

@@ -7,12 +7,12 @@
 // dead-letter queue. Handling is idempotent: a redelivered event changes nothing.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as v from 'valibot';
-import { type IncomingEventType, incomingEventTypes } from '../../lib/events.ts';
+import { type IncomingEventType, incomingEventTypes } from '../../contract/events.ts';
 import { type PurchaserDeps, upsertPurchaser } from '../purchasers/purchasers.ts';
 import { applyReviewEvent } from '../purchasers/review-lifecycle.ts';
-import { describeError, type Logger } from '../shared/logger.ts';
-import { fieldErrors } from '../shared/schema.ts';
-import type { Store } from '../shared/store.ts';
+import { describeError, type Logger } from '../runtime/logger.ts';
+import { fieldErrors } from '../schema/fields.ts';
+import type { Store } from '../store/client.ts';
 import { envelope, orderPlaced, reviewEvent, reviewPublished } from './schema.ts';
 
 export interface IngestDeps extends PurchaserDeps {
@@ -21,7 +21,7 @@ export interface IngestDeps extends PurchaserDeps {
 }
 
 /** Why a message can never be handled as it is. */
-export class InvalidEvent extends Error {
+class InvalidEvent extends Error {
   override readonly name = 'InvalidEvent';
 }
 
@@ -33,13 +33,17 @@ export function createIngestHandler(deps: IngestDeps) {
     await Promise.all(
       event.Records.map(async (record) => {
         const started = Date.now();
-        const fields = { message_id: record.messageId, receive_count: Number(record.attributes?.ApproximateReceiveCount ?? 1) };
+        const fields = {
+          message_id: record.messageId,
+          receive_count: Number(record.attributes?.ApproximateReceiveCount ?? 1),
+        };
         try {
           const { outcome, ...about } = await ingest(record.body, deps);
           deps.log.info('event', { ...fields, ...about, outcome, duration_ms: Date.now() - started });
         } catch (error) {
           failed.push({ itemIdentifier: record.messageId });
-          if (error instanceof InvalidEvent) deps.log.warn('event rejected', { ...fields, outcome: 'invalid', reason: error.message });
+          if (error instanceof InvalidEvent)
+            deps.log.warn('event rejected', { ...fields, outcome: 'invalid', reason: error.message });
           else deps.log.error('event failed', { ...fields, outcome: 'failed', ...describeError(error) });
         }
       }),
@@ -48,7 +52,10 @@ export function createIngestHandler(deps: IngestDeps) {
   };
 }
 
-async function ingest(body: string, deps: IngestDeps): Promise<{ outcome: Outcome; event_id: string; detail_type: string }> {
+async function ingest(
+  body: string,
+  deps: IngestDeps,
+): Promise<{ outcome: Outcome; event_id: string; detail_type: string }> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -59,17 +66,23 @@ async function ingest(body: string, deps: IngestDeps): Promise<{ outcome: Outcom
   if (!wrapper.success) throw new InvalidEvent('the message is not an EventBridge event');
   const type = wrapper.output['detail-type'];
   const about = { event_id: wrapper.output.id, detail_type: type };
-  if (!(incomingEventTypes as readonly string[]).includes(type)) throw new InvalidEvent(`unknown detail-type "${type}"`);
+  if (!(incomingEventTypes as readonly string[]).includes(type))
+    throw new InvalidEvent(`unknown detail-type "${type}"`);
   const outcome = await handlers[type as IncomingEventType](wrapper.output.detail, deps);
   return { outcome, ...about };
 }
 
 /** The detail, valid for `schema`, or an InvalidEvent naming every bad field (not its value). */
 function detailOf<S extends v.GenericSchema>(schema: S, detail: unknown): v.InferOutput<S> {
-  if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) throw new InvalidEvent('detail must be a JSON object');
+  if (detail === null || typeof detail !== 'object' || Array.isArray(detail))
+    throw new InvalidEvent('detail must be a JSON object');
   const result = v.safeParse(schema, detail, { abortPipeEarly: true });
   if (!result.success) {
-    throw new InvalidEvent(fieldErrors(result.issues).map((e) => `detail${e.pointer} ${e.detail}`).join('; '));
+    throw new InvalidEvent(
+      fieldErrors(result.issues)
+        .map((e) => `detail${e.pointer} ${e.detail}`)
+        .join('; '),
+    );
   }
   return result.output;
 }
@@ -91,7 +104,11 @@ const handlers: Record<IncomingEventType, (detail: unknown, deps: IngestDeps) =>
         trkref: order.trkref,
         email,
         fields,
-        purchases: order.lines.map((line) => ({ order_ref: order.order_ref, sku: line.sku, purchase_date: order.purchase_date })),
+        purchases: order.lines.map((line) => ({
+          order_ref: order.order_ref,
+          sku: line.sku,
+          purchase_date: order.purchase_date,
+        })),
       },
       deps,
     );

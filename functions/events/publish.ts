@@ -1,7 +1,8 @@
-// Lambda entry of the stream publisher (publisher.ts): domain events onto the bus EVENT_BUS_NAME.
+// Lambda entry of the stream publisher (function Publisher; publisher.ts): domain events onto the
+// bus EVENT_BUS_NAME.
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { defaultLogger } from '../shared/logger.ts';
-import { requireEnv } from '../shared/env.ts';
+import { requireEnv } from '../runtime/env.ts';
+import { defaultLogger } from '../runtime/logger.ts';
 import { createPublisher, eventBridgeSink } from './publisher.ts';
 
 export const handler = createPublisher({

@@ -6,8 +6,8 @@
 // the stream's failure queue).
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { DOMAIN_EVENT_SOURCE } from '../../lib/events.ts';
-import { describeError, type Logger } from '../shared/logger.ts';
+import { DOMAIN_EVENT_SOURCE } from '../../contract/events.ts';
+import { describeError, type Logger } from '../runtime/logger.ts';
 import { type DomainEvent, toDomainEvents } from './domain-events.ts';
 
 export interface EventSink {
@@ -69,7 +69,8 @@ export function eventBridgeSink(client: EventBridgeClient, busName: string): Eve
 export function printingSink(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): EventSink {
   return {
     async publish(events) {
-      for (const e of events) write(JSON.stringify({ 'detail-type': e.type, source: DOMAIN_EVENT_SOURCE, detail: e.detail }));
+      for (const e of events)
+        write(JSON.stringify({ 'detail-type': e.type, source: DOMAIN_EVENT_SOURCE, detail: e.detail }));
       return [];
     },
   };

@@ -1,13 +1,15 @@
 // The `detail` of each incoming event type (valibot), built from the same blocks as the HTTP bodies.
 import * as v from 'valibot';
-import { purchaserRequest } from '../purchasers/schema.ts';
-import { MAX_PURCHASES } from '../purchasers/schema.ts';
-import { calendarDate, email, identifier, object, orgId } from '../shared/schema.ts';
+import { MAX_PURCHASES, purchaserRequest } from '../purchasers/schema.ts';
+import { calendarDate, email, identifier, object, orgId } from '../schema/fields.ts';
 
 /** ISO 8601 date and time with a zone (`Z` or an offset), as a Date. */
 const timestamp = v.pipe(
   v.string('must be a string'),
-  v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/, 'must be an ISO 8601 date and time with a zone'),
+  v.regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/,
+    'must be an ISO 8601 date and time with a zone',
+  ),
   v.transform((text) => new Date(text)),
   v.check((date) => !Number.isNaN(date.getTime()), 'must be a real date and time'),
 );

@@ -1,65 +1,12 @@
-// POST /v4/organisations/{trkref}/purchasers: create or update a purchaser and its purchases.
-import { jsonRoute } from '../shared/http.ts';
-import { idempotencyIn } from '../shared/idempotency.ts';
-import type { Logger } from '../shared/logger.ts';
-import { requireEnv } from '../shared/env.ts';
-import { runtime } from '../shared/runtime.ts';
-import type { Store } from '../shared/store.ts';
-import { newPurchaserId, type PurchaserDeps, type UpsertPurchaserResult, upsertPurchaser } from './purchasers.ts';
-import { createReviewLinks, newReviewToken, type ReviewLinks } from './review-links.ts';
-import { purchaserPath, purchaserRequest } from './schema.ts';
+// Lambda entry of POST /v4/organisations/{trkref}/purchasers (route CreatePurchaser; api.ts).
+import { container } from '../runtime/container.ts';
+import { requireEnv } from '../runtime/env.ts';
+import { createPurchaserRoute } from './api.ts';
+import { newPurchaserId } from './purchasers.ts';
+import { createReviewLinks, newReviewToken } from './review-links.ts';
 
-export interface CreatePurchaserDeps extends PurchaserDeps {
-  readonly store: Store;
-  readonly log: Logger;
-  readonly reviewLinks: ReviewLinks;
-}
-
-export function createPurchaserHandler(deps: CreatePurchaserDeps) {
-  return jsonRoute({
-    name: 'CreatePurchaser',
-    log: deps.log,
-    pathParameters: purchaserPath,
-    schema: purchaserRequest,
-    organisation: { pathParameter: 'trkref' },
-    idempotency: idempotencyIn(deps.store),
-    // Reevoo clients read errors from `message`.
-    decorateProblem: (problem) => ({ ...problem, message: problem.detail }),
-    async handle({ email, purchases, ...fields }, { pathParameters }) {
-      const trkref = pathParameters.trkref!;
-      const result = await upsertPurchaser(deps.store, { trkref, email, fields, purchases: purchases ?? [] }, deps);
-      return { statusCode: result.created ? 201 : 200, body: present(result, deps.reviewLinks) };
-    },
-  });
-}
-
-/** The contract's response: the purchaser, and the purchases of this request with their review state. */
-function present({ purchaser, purchases }: UpsertPurchaserResult, links: ReviewLinks) {
-  return {
-    email: purchaser.email,
-    title: purchaser.title,
-    first_name: purchaser.first_name,
-    surname: purchaser.surname,
-    country: purchaser.country,
-    postcode: purchaser.postcode,
-    created_at: purchaser.created_at,
-    purchases: purchases.map((purchase) => ({
-      ...(purchase.purchase_date ? { purchase_date: purchase.purchase_date } : {}),
-      ...(purchase.contacted_at ? { contacted_at: purchase.contacted_at } : {}),
-      order_ref: purchase.order_ref,
-      sku: purchase.sku,
-      review_state: purchase.review_state,
-      // Every purchase of a request has a token: the request itself is its order.
-      review_url:
-        purchase.review_state === 'published' && purchase.review_url
-          ? purchase.review_url
-          : links.questionnaireUrl(purchaser.trkref, purchase.review_token!),
-    })),
-  };
-}
-
-export const handler = createPurchaserHandler({
-  ...runtime(),
+export const handler = createPurchaserRoute({
+  ...container(),
   reviewLinks: createReviewLinks({
     baseUrl: requireEnv('REVIEW_BASE_URL'),
     secret: requireEnv('REVIEW_URL_SECRET'),

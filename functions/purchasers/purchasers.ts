@@ -16,18 +16,13 @@
 // No item is read, modified in memory and written back whole: concurrent requests for the same
 // purchaser each add their purchases without overwriting each other's.
 import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { registryTable } from '../../lib/table.ts';
-import { normaliseEmail, personKey, PURCHASER_FAMILY_PREFIX, PURCHASER_SK, purchaseSk } from '../shared/keys.ts';
-import { queryAll, sleep, type Store } from '../shared/store.ts';
-import { StoreBusyError } from '../shared/store-errors.ts';
-import { buildUpdate } from '../shared/update-expression.ts';
-import { PURCHASER_FIELDS, type Purchase, type Purchaser, REVIEW_STATES, type PurchaserField, type ReviewState } from './model.ts';
-
-const PK = registryTable.partitionKey;
-const SK = registryTable.sortKey;
+import type { Store } from '../store/client.ts';
+import { decoder, type Item, read } from '../store/codec.ts';
+import { absent, type Condition, differs, exists, or } from '../store/expression.ts';
+import { normaliseEmail, PURCHASER_FAMILY, purchaseKey, purchaserKey, purchaseSortKey } from '../store/keys.ts';
+import { getItems, queryPartition } from '../store/read.ts';
+import { itemAbsent, writeItem } from '../store/write.ts';
+import { PURCHASER_FIELDS, type Purchase, type Purchaser, type PurchaserField, REVIEW_STATES } from './model.ts';
 
 export interface PurchaseInput {
   readonly order_ref: string;
@@ -70,48 +65,55 @@ export async function upsertPurchaser(
   deps: PurchaserDeps,
 ): Promise<UpsertPurchaserResult> {
   const input = { ...request, email: normaliseEmail(request.email) };
-  const pk = personKey(input.trkref, input.email);
+  const key = purchaserKey(input.trkref, input.email);
   const now = isoSeconds(deps.now());
 
   // Same order_ref + sku twice in one request is one purchase; the last purchase_date sent wins.
   const requested = new Map<string, PurchaseInput>();
   for (const purchase of input.purchases) {
-    const sk = purchaseSk(purchase.order_ref, purchase.sku);
+    const sk = sortKeyOf(purchase);
     const previous = requested.get(sk);
     requested.set(sk, { ...purchase, purchase_date: purchase.purchase_date ?? previous?.purchase_date });
   }
 
-  const stored = await readItems(store, pk, [PURCHASER_SK, ...requested.keys()]);
-  const existing = stored.get(PURCHASER_SK);
+  const stored = new Map<string, Item>();
+  const found = await getItems(store, [
+    key,
+    ...[...requested.values()].map((p) => purchaseKey(input.trkref, input.email, p.order_ref, p.sku)),
+  ]);
+  for (const item of found) stored.set(String(item.sk), item);
+  const existing = stored.get(key.sk);
   const purchaserId = typeof existing?.id === 'string' ? existing.id : (deps.newPurchaserId ?? newPurchaserId)();
-  const toWrite = [...requested].filter(([sk, purchase]) => {
-    const item = stored.get(sk);
+  const toWrite = [...requested.values()].filter((purchase) => {
+    const item = stored.get(sortKeyOf(purchase));
     return (
-      !item ||
-      isPlaceholder(item) ||
-      (purchase.purchase_date != null && item.purchase_date !== purchase.purchase_date)
+      !item || isPlaceholder(item) || (purchase.purchase_date != null && item.purchase_date !== purchase.purchase_date)
     );
   });
 
   const [saved, ...written] = await Promise.all([
-    !existing || differs(existing, input.fields)
-      ? savePurchaser(store, pk, input, now, purchaserId)
+    !existing || changesPurchaser(existing, input.fields)
+      ? savePurchaser(store, input, now, purchaserId)
       : { item: existing, created: false, changed: false },
-    ...toWrite.map(([, purchase]) => savePurchase(store, pk, input, purchase, now, deps.newReviewToken(), purchaserId)),
+    ...toWrite.map((purchase) => savePurchase(store, input, purchase, now, deps.newReviewToken(), purchaserId)),
   ]);
   const { item: purchaserItem, created, changed } = saved;
   // Two first requests for one purchaser at once: one id won; point this request's purchases at it.
   const purchases =
     purchaserItem.id === purchaserId
       ? written
-      : await Promise.all(written.map((item) => repointPurchase(store, item, purchaserItem.id as string)));
-  for (const item of purchases) stored.set(item[SK] as string, item);
+      : await Promise.all(written.map((item) => repointPurchase(store, item, String(purchaserItem.id))));
+  for (const item of purchases) stored.set(String(item.sk), item);
 
   return {
     created,
     changed: changed || written.length > 0,
     purchaser: toPurchaser(purchaserItem),
-    purchases: input.purchases.map((p) => toPurchase(stored.get(purchaseSk(p.order_ref, p.sku))!)),
+    purchases: input.purchases.map((p) => {
+      const item = stored.get(sortKeyOf(p));
+      if (!item) throw new Error('a purchase of the request was neither stored nor written');
+      return toPurchase(item);
+    }),
   };
 }
 
@@ -121,90 +123,80 @@ export async function getPurchaser(
   trkref: string,
   email: string,
 ): Promise<{ purchaser: Purchaser; purchases: Purchase[] } | undefined> {
-  const items = await queryAll(store, {
-    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :family)',
-    ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-    ExpressionAttributeValues: { ':pk': personKey(trkref, email), ':family': PURCHASER_FAMILY_PREFIX },
-    ConsistentRead: true,
-  });
-  const purchaser = items.find((item) => item[SK] === PURCHASER_SK);
+  const key = purchaserKey(trkref, email);
+  const items = await queryPartition(store, { partition: key.pk, sortKeyPrefix: PURCHASER_FAMILY });
+  const purchaser = items.find((item) => item.sk === key.sk);
   if (!purchaser) return undefined;
   return { purchaser: toPurchaser(purchaser), purchases: items.filter((item) => item !== purchaser).map(toPurchase) };
 }
 
-async function savePurchaser(store: Store, pk: string, input: UpsertPurchaserInput, now: string, id: string) {
-  const set: Record<string, unknown> = { entity: 'purchaser', trkref: input.trkref, email: input.email, updated_at: now };
+/**
+ * Sets the sent fields, keeps id and created_at, and counts versions (version 1: created by this
+ * request), only if the item is new or a sent field differs from what is stored. When nothing
+ * would change, the stored purchaser comes back from the failed condition: it is the answer.
+ */
+async function savePurchaser(store: Store, input: UpsertPurchaserInput, now: string, id: string) {
+  const set: Record<string, unknown> = {
+    entity: 'purchaser',
+    trkref: input.trkref,
+    email: input.email,
+    updated_at: now,
+  };
   const remove: string[] = [];
-  // The update happens only if the item is new or one of the sent fields differs from what is stored.
-  const names: Record<string, string> = { '#pk': PK };
-  const values: Record<string, unknown> = {};
-  const changes = ['attribute_not_exists(#pk)'];
-  for (const [i, field] of PURCHASER_FIELDS.entries()) {
+  const changes: Condition[] = [itemAbsent];
+  for (const field of PURCHASER_FIELDS) {
     if (!(field in input.fields)) continue;
-    names[`#f${i}`] = field;
     const value = input.fields[field];
     if (value == null) {
       remove.push(field);
-      changes.push(`attribute_exists(#f${i})`);
+      changes.push(exists(field));
     } else {
       set[field] = value;
-      values[`:f${i}`] = value;
-      changes.push(`attribute_not_exists(#f${i}) OR #f${i} <> :f${i}`);
+      changes.push(absent(field), differs(field, value));
     }
   }
-  const update = buildUpdate({ set, remove, setIfAbsent: { id, created_at: now }, add: { version: 1 } });
-  try {
-    const output = await store.doc.send(
-      new UpdateCommand({
-        TableName: store.tableName,
-        Key: { [PK]: pk, [SK]: PURCHASER_SK },
-        ...update,
-        ConditionExpression: changes.join(' OR '),
-        ExpressionAttributeNames: { ...update.ExpressionAttributeNames, ...names },
-        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...values },
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return { item: output.Attributes!, created: output.Attributes!.version === 1, changed: true };
-  } catch (error) {
-    // Nothing to change: the stored purchaser is the answer.
-    if (error instanceof ConditionalCheckFailedException && error.Item) {
-      return { item: unmarshall(error.Item), created: false, changed: false };
-    }
-    throw error;
-  }
+  const result = await writeItem(store, {
+    update: purchaserKey(input.trkref, input.email),
+    changes: { set, remove, setIfAbsent: { id, created_at: now }, add: { version: 1 } },
+    condition: or(...changes),
+    returnNew: true,
+  });
+  if (result.written && result.item) return { item: result.item, created: result.item.version === 1, changed: true };
+  if (!result.written && result.old) return { item: result.old, created: false, changed: false };
+  throw new Error('purchaser update answered no item');
 }
 
+const sortKeyOf = (purchase: PurchaseInput) => purchaseSortKey(purchase.order_ref, purchase.sku);
+
 /** Whether writing `fields` would change the stored purchaser. */
-function differs(item: Record<string, unknown>, fields: UpsertPurchaserInput['fields']): boolean {
+function changesPurchaser(item: Item, fields: UpsertPurchaserInput['fields']): boolean {
   return PURCHASER_FIELDS.some((field) => field in fields && (fields[field] ?? null) !== (item[field] ?? null));
 }
 
-async function repointPurchase(store: Store, item: Record<string, unknown>, purchaserId: string) {
-  const output = await store.doc.send(
-    new UpdateCommand({
-      TableName: store.tableName,
-      Key: { [PK]: item[PK], [SK]: item[SK] },
-      ...buildUpdate({ set: { purchaser_id: purchaserId } }),
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return output.Attributes!;
+async function repointPurchase(store: Store, item: Item, purchaserId: string): Promise<Item> {
+  const result = await writeItem(store, {
+    update: { pk: String(item.pk), sk: String(item.sk) },
+    changes: { set: { purchaser_id: purchaserId } },
+    returnNew: true,
+  });
+  return (result.written && result.item) || item;
 }
 
 /** A purchase only review events have seen: its order has not arrived (see review-lifecycle.ts). */
-const isPlaceholder = (item: Record<string, unknown>) => typeof item.review_token !== 'string';
+const isPlaceholder = (item: Item) => typeof item.review_token !== 'string';
 
+/**
+ * Creates the purchase, or completes one a review event stored first: a purchase someone else
+ * stored meanwhile keeps its review state, token and age.
+ */
 async function savePurchase(
   store: Store,
-  pk: string,
   owner: UpsertPurchaserInput,
   purchase: PurchaseInput,
   now: string,
   token: string,
   purchaserId: string,
-) {
+): Promise<Item> {
   const set: Record<string, unknown> = {
     entity: 'purchase',
     trkref: owner.trkref,
@@ -215,72 +207,35 @@ async function savePurchase(
     updated_at: now,
   };
   if (purchase.purchase_date != null) set.purchase_date = purchase.purchase_date;
-  const output = await store.doc.send(
-    new UpdateCommand({
-      TableName: store.tableName,
-      Key: { [PK]: pk, [SK]: purchaseSk(purchase.order_ref, purchase.sku) },
-      ...buildUpdate({
-        set,
-        // A purchase someone else stored meanwhile keeps its review state, token and age.
-        setIfAbsent: { review_state: 'not_reviewed', review_token: token, created_at: now },
-      }),
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return output.Attributes!;
+  const result = await writeItem(store, {
+    update: purchaseKey(owner.trkref, owner.email, purchase.order_ref, purchase.sku),
+    changes: { set, setIfAbsent: { review_state: 'not_reviewed', review_token: token, created_at: now } },
+    returnNew: true,
+  });
+  if (!result.written || !result.item) throw new Error('purchase update answered no item');
+  return result.item;
 }
 
-const BATCH_GET_LIMIT = 100;
-const BATCH_GET_ATTEMPTS = 5;
+const toPurchaser = decoder<Purchaser>({
+  id: read.string,
+  trkref: read.string,
+  email: read.string,
+  title: read.text,
+  first_name: read.text,
+  surname: read.text,
+  country: read.text,
+  postcode: read.text,
+  created_at: read.string,
+  updated_at: read.string,
+});
 
-/** The items of one partition with these sort keys, by sort key (strongly consistent). */
-async function readItems(store: Store, pk: string, sortKeys: string[]): Promise<Map<string, Record<string, unknown>>> {
-  const found = new Map<string, Record<string, unknown>>();
-  const chunks: string[][] = [];
-  for (let i = 0; i < sortKeys.length; i += BATCH_GET_LIMIT) chunks.push(sortKeys.slice(i, i + BATCH_GET_LIMIT));
-  await Promise.all(
-    chunks.map(async (chunk) => {
-      let keys: Record<string, unknown>[] = chunk.map((sk) => ({ [PK]: pk, [SK]: sk }));
-      for (let attempt = 1; keys.length > 0; attempt++) {
-        if (attempt > BATCH_GET_ATTEMPTS) throw new StoreBusyError('batch read kept returning unprocessed keys');
-        if (attempt > 1) await sleep(Math.random() * 25 * 2 ** attempt); // full jitter
-        const output = await store.doc.send(
-          new BatchGetCommand({ RequestItems: { [store.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of output.Responses?.[store.tableName] ?? []) found.set(item[SK] as string, item);
-        keys = output.UnprocessedKeys?.[store.tableName]?.Keys ?? [];
-      }
-    }),
-  );
-  return found;
-}
-
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-
-function toPurchaser(item: Record<string, unknown>): Purchaser {
-  return {
-    id: item.id as string,
-    trkref: item.trkref as string,
-    email: item.email as string,
-    title: text(item.title),
-    first_name: text(item.first_name),
-    surname: text(item.surname),
-    country: text(item.country),
-    postcode: text(item.postcode),
-    created_at: item.created_at as string,
-    updated_at: item.updated_at as string,
-  };
-}
-
-export function toPurchase(item: Record<string, unknown>): Purchase {
-  const state = item.review_state as ReviewState;
-  return {
-    order_ref: item.order_ref as string,
-    sku: item.sku as string,
-    review_state: isPlaceholder(item) ? 'pending_order' : REVIEW_STATES.includes(state) ? state : 'undefined',
-    review_token: text(item.review_token),
-    review_url: text(item.review_url),
-    purchase_date: text(item.purchase_date),
-    contacted_at: text(item.contacted_at),
-  };
-}
+const toPurchase = decoder<Purchase>({
+  order_ref: read.string,
+  sku: read.string,
+  review_state: (value, item) =>
+    isPlaceholder(item) ? 'pending_order' : (REVIEW_STATES.find((state) => state === value) ?? 'undefined'),
+  review_token: read.text,
+  review_url: read.text,
+  purchase_date: read.text,
+  contacted_at: read.text,
+});

@@ -15,19 +15,15 @@
 // purchase item with the review fields only (no review token). Its review state reads
 // `pending_order` until the order arrives, and the order's write completes the item keeping the
 // lifecycle fields (see purchasers.ts).
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { registryTable } from '../../lib/table.ts';
-import { normaliseEmail, personKey, purchaseSk } from '../shared/keys.ts';
-import type { Store } from '../shared/store.ts';
-import { buildUpdate } from '../shared/update-expression.ts';
+import type { Store } from '../store/client.ts';
+import { absent, lessThan, or } from '../store/expression.ts';
+import { normaliseEmail, purchaseKey } from '../store/keys.ts';
+import { writeItem } from '../store/write.ts';
 import type { ReviewState } from './model.ts';
-
-const PK = registryTable.partitionKey;
-const SK = registryTable.sortKey;
+import { isoSeconds } from './purchasers.ts';
 
 /** The review state each event sets, and its rank among events of the same instant. */
-export const REVIEW_TRANSITIONS = {
+const REVIEW_TRANSITIONS = {
   'review.submitted': { state: 'pending_moderation', rank: 1 },
   'review.rejected': { state: 'rejected', rank: 2 },
   'review.approved': { state: 'pending_publication', rank: 3 },
@@ -52,48 +48,31 @@ export interface ReviewEvent {
 export async function applyReviewEvent(store: Store, event: ReviewEvent): Promise<'applied' | 'stale'> {
   const email = normaliseEmail(event.email);
   const identity = { entity: 'purchase', trkref: event.trkref, email, order_ref: event.order_ref, sku: event.sku };
-  let update: ReturnType<typeof buildUpdate>;
-  let condition: string;
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-
+  const key = purchaseKey(event.trkref, email, event.order_ref, event.sku);
+  // Each field this sets carries the time it was set at; an event older than that changes nothing.
+  let set: Record<string, unknown>;
+  let versionAttribute: string;
+  let version: string;
   if (event.type === 'review.invitation_sent') {
     // ISO 8601 to the second, as the contract shows it; fixed width, so strings compare as times.
-    const contactedAt = `${event.occurred_at.toISOString().slice(0, 19)}Z`;
-    update = buildUpdate({ set: { ...identity, contacted_at: contactedAt } });
-    condition = 'attribute_not_exists(#contacted) OR #contacted < :contacted';
-    names['#contacted'] = 'contacted_at';
-    values[':contacted'] = contactedAt;
+    versionAttribute = 'contacted_at';
+    version = isoSeconds(event.occurred_at);
+    set = { ...identity, contacted_at: version };
   } else {
     const { state, rank } = REVIEW_TRANSITIONS[event.type];
-    const version = `${event.occurred_at.toISOString()}#${rank}`;
-    update = buildUpdate({
-      set: {
-        ...identity,
-        review_state: state,
-        review_state_version: version,
-        ...(event.review_url ? { review_url: event.review_url } : {}),
-      },
-    });
-    condition = 'attribute_not_exists(#version) OR #version < :version';
-    names['#version'] = 'review_state_version';
-    values[':version'] = version;
+    versionAttribute = 'review_state_version';
+    version = `${event.occurred_at.toISOString()}#${rank}`;
+    set = {
+      ...identity,
+      review_state: state,
+      review_state_version: version,
+      ...(event.review_url ? { review_url: event.review_url } : {}),
+    };
   }
-
-  try {
-    await store.doc.send(
-      new UpdateCommand({
-        TableName: store.tableName,
-        Key: { [PK]: personKey(event.trkref, email), [SK]: purchaseSk(event.order_ref, event.sku) },
-        ...update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: { ...update.ExpressionAttributeNames, ...names },
-        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...values },
-      }),
-    );
-    return 'applied';
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return 'stale';
-    throw error;
-  }
+  const result = await writeItem(store, {
+    update: key,
+    changes: { set },
+    condition: or(absent(versionAttribute), lessThan(versionAttribute, version)),
+  });
+  return result.written ? 'applied' : 'stale';
 }

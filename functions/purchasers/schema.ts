@@ -1,11 +1,11 @@
 // The request body of POST /v4/organisations/{trkref}/purchasers (Reevoo Platform API v4).
 import * as v from 'valibot';
-import { calendarDate, country, email, identifier, object, optionalText, orgId } from '../shared/schema.ts';
+import { calendarDate, country, email, identifier, object, optionalText, orgId } from '../schema/fields.ts';
 
 /** Most purchases one request may carry. */
 export const MAX_PURCHASES = 100;
 
-export const purchaseSchema = object({
+const purchaseSchema = object({
   order_ref: identifier(100),
   sku: identifier(100),
   purchase_date: v.optional(v.nullable(calendarDate)),

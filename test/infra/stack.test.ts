@@ -5,15 +5,19 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { incomingEventTypes, ingest, publisher } from '../../contract/events.ts';
+import { authorizer, routes } from '../../contract/routes.ts';
+import { registryTable } from '../../contract/table.ts';
 import { RegistryStack, type RegistryStackProps } from '../../lib/registry-stack.ts';
-import { incomingEventTypes, ingest, publisher } from '../../lib/events.ts';
-import { authorizer, routes } from '../../lib/routes.ts';
-import { registryTable } from '../../lib/table.ts';
 
 /** Synthesises with the AWS Solutions checks on: Template.fromStack throws on any unacknowledged finding. */
 function synth(stage = 'dev', props: Partial<RegistryStackProps> = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new RegistryStack(app, `Test-${stage}`, { stage, reviewBaseUrl: 'https://reviews.example.com', ...props });
+  const stack = new RegistryStack(app, `Test-${stage}`, {
+    stage,
+    reviewBaseUrl: 'https://reviews.example.com',
+    ...props,
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { stack, template: Template.fromStack(stack) };
 }
@@ -29,17 +33,20 @@ describe('functions', () => {
       Architectures: ['arm64'],
       Handler: 'index.handler',
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
-      // Source maps are read only when a stack is logged (functions/shared/stack-trace.ts), not
+      // Source maps are read only when a stack is logged (functions/runtime/stack-trace.ts), not
       // parsed at every cold start.
       Environment: { Variables: Match.objectLike({ NODE_OPTIONS: Match.absent() }) },
     });
-    expect(resources('AWS::Logs::LogGroup').every(([, r]) => typeof r.Properties.RetentionInDays === 'number')).toBe(true);
+    expect(resources('AWS::Logs::LogGroup').every(([, r]) => typeof r.Properties.RetentionInDays === 'number')).toBe(
+      true,
+    );
   });
 
   it('each function gets only the configuration its row asks for', () => {
     for (const route of routes) {
       const fn = stack.functions.get(route.name)!;
-      const variables = template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)].Properties.Environment.Variables;
+      const variables =
+        template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)].Properties.Environment.Variables;
       const expected = ['TABLE_NAME', 'LOG_LEVEL', ...(route.environment ?? [])].sort();
       expect(Object.keys(variables).sort(), route.name).toEqual(expected);
     }
@@ -58,7 +65,9 @@ describe('functions', () => {
 
 describe('API', () => {
   it('has exactly the routes of the route table, each integrated with its own function', () => {
-    const routeKeys = resources('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
+    const routeKeys = resources('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties.RouteKey)
+      .sort();
     const expected = routes.map((r) => (r.path === '$default' ? '$default' : `${r.method} ${r.path}`)).sort();
     expect(routeKeys).toEqual(expected);
     expect(resources('AWS::ApiGatewayV2::Integration')).toHaveLength(routes.length);
@@ -93,7 +102,10 @@ describe('API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+      AccessLogSettings: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
     });
   });
 });
@@ -134,8 +146,8 @@ describe('table', () => {
 });
 
 describe('IAM', () => {
-  const statements = resources('AWS::IAM::Policy').flatMap(([, r]) =>
-    (r.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]),
+  const statements = resources('AWS::IAM::Policy').flatMap(
+    ([, r]) => r.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
   );
 
   it('no statement allows every action or every resource', () => {
@@ -146,7 +158,11 @@ describe('IAM', () => {
     }
   });
 
-  type Statement = { Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, string[]>> };
+  type Statement = {
+    Action: string | string[];
+    Resource: unknown;
+    Condition?: Record<string, Record<string, string[]>>;
+  };
   const statementsOf = (fn: { role?: { node: { defaultChild?: unknown } } }) => {
     const roleId = stack.getLogicalId(fn.role!.node.defaultChild as never);
     return resources('AWS::IAM::Policy')
@@ -168,7 +184,9 @@ describe('IAM', () => {
       expect(table.flatMap((s) => [s.Action].flat()).sort(), row.name).toEqual([...row.tableActions].sort());
       for (const statement of table) {
         expect(statement.Condition).toEqual({
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': row.keyPrefixes.map((p) => `${registryTable.prefixes[p]}*`) },
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': row.keyPrefixes.map((p) => `${registryTable.prefixes[p]}*`),
+          },
         });
       }
     }
@@ -178,7 +196,12 @@ describe('IAM', () => {
   });
 
   it('functions may write only to their own log group (no managed policies)', () => {
-    for (const fn of [...stack.functions.values(), stack.authorizerFunction, stack.ingestFunction, stack.publisherFunction]) {
+    for (const fn of [
+      ...stack.functions.values(),
+      stack.authorizerFunction,
+      stack.ingestFunction,
+      stack.publisherFunction,
+    ]) {
       const logs = statementsOf(fn).filter((s) => [s.Action].flat().some((a) => a.startsWith('logs:')));
       expect(logs).toHaveLength(1);
       expect(JSON.stringify(logs[0]!.Resource)).toContain(stack.getLogicalId(fn.logGroup.node.defaultChild as never));
@@ -188,11 +211,14 @@ describe('IAM', () => {
 });
 
 describe('events in', () => {
-  const ref = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+  const ref = (construct: { node: { defaultChild?: unknown } }) =>
+    stack.getLogicalId(construct.node.defaultChild as never);
 
   it('has a bus, named by context', () => {
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'purchaser-registry-dev' });
-    synth('dev', { eventBusName: 'orders' }).template.hasResourceProperties('AWS::Events::EventBus', { Name: 'orders' });
+    synth('dev', { eventBusName: 'orders' }).template.hasResourceProperties('AWS::Events::EventBus', {
+      Name: 'orders',
+    });
   });
 
   it('has one rule per incoming event type on the bus, each delivering to the ingest queue', () => {
@@ -200,7 +226,9 @@ describe('events in', () => {
     expect(rules.map((r) => r.EventPattern['detail-type']).sort()).toEqual(incomingEventTypes.map((t) => [t]).sort());
     for (const rule of rules) {
       expect(rule.EventBusName).toEqual({ Ref: ref(stack.bus) });
-      expect(rule.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [ref(stack.ingestQueue), 'Arn'] } })]);
+      expect(rule.Targets).toEqual([
+        expect.objectContaining({ Arn: { 'Fn::GetAtt': [ref(stack.ingestQueue), 'Arn'] } }),
+      ]);
     }
   });
 
@@ -227,7 +255,8 @@ describe('events in', () => {
 });
 
 describe('events out', () => {
-  const ref = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+  const ref = (construct: { node: { defaultChild?: unknown } }) =>
+    stack.getLogicalId(construct.node.defaultChild as never);
   const mapping = () =>
     resources('AWS::Lambda::EventSourceMapping')
       .map(([, r]) => r.Properties)
@@ -259,12 +288,23 @@ describe('events out', () => {
     const statements = resources('AWS::IAM::Policy')
       .filter(([, r]) => (r.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
       .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
-    const byAction = Object.fromEntries(statements.flatMap((s) => [s.Action].flat().map((a) => [a, JSON.stringify(s.Resource)])));
+    const byAction = Object.fromEntries(
+      statements.flatMap((s) => [s.Action].flat().map((a) => [a, JSON.stringify(s.Resource)])),
+    );
     expect(byAction['events:PutEvents']).toBe(JSON.stringify({ 'Fn::GetAtt': [ref(stack.bus), 'Arn'] }));
-    for (const action of ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']) {
+    for (const action of [
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]) {
       expect(byAction[action], action).toBe(JSON.stringify({ 'Fn::GetAtt': [ref(stack.table), 'StreamArn'] }));
     }
-    expect(Object.keys(byAction).filter((a) => !a.startsWith('logs:')).sort()).toEqual([
+    expect(
+      Object.keys(byAction)
+        .filter((a) => !a.startsWith('logs:'))
+        .sort(),
+    ).toEqual([
       'dynamodb:DescribeStream',
       'dynamodb:GetRecords',
       'dynamodb:GetShardIterator',

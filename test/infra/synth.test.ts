@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingest, publisher } from '../../lib/events.ts';
-import { eventBridgeEvent, sqsBatch } from '../../lib/local-events.ts';
-import { authorizer, routes } from '../../lib/routes.ts';
+import { ingest, publisher } from '../../contract/events.ts';
+import { authorizer, routes } from '../../contract/routes.ts';
+import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { createTestTable, dynamoEndpoint } from '../support/dynamo.ts';
 import { httpEvent } from '../support/events.ts';
 
@@ -27,9 +27,9 @@ describe('npm run synth', () => {
       stdio: 'pipe',
     });
     const template = JSON.parse(readFileSync(join(out, 'PurchaserRegistry-dev.template.json'), 'utf8'));
-    const functions = Object.values(template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>).filter(
-      (r) => r.Type === 'AWS::Lambda::Function',
-    );
+    const functions = Object.values(
+      template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>,
+    ).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions).toHaveLength(routes.length + 3);
     for (const fn of functions) {
       const asset = join(out, fn.Metadata!['aws:asset:path']!);
@@ -55,16 +55,20 @@ describe('the bundles', () => {
         event: route.example
           ? httpEvent({ path: route.example.path, body: route.example.body, pathParameters: { trkref: 'ACME' } })
           : httpEvent({ method: 'GET', path: '/nowhere' }),
-        expected: (result: { statusCode: number }) => expect(result.statusCode, route.name).toBe(route.example ? 201 : 404),
+        expected: (result: { statusCode: number }) =>
+          expect(result.statusCode, route.name).toBe(route.example ? 201 : 404),
       })),
       {
         name: authorizer.name,
         event: { ...httpEvent({ path: '/customers' }), type: 'REQUEST', headers: { authorization: unknownKey } },
-        expected: (result: unknown) => expect(result).toEqual({ isAuthorized: true, context: { authenticated: 'false', reason: 'unknown' } }),
+        expected: (result: unknown) =>
+          expect(result).toEqual({ isAuthorized: true, context: { authenticated: 'false', reason: 'unknown' } }),
       },
       {
         name: ingest.name,
-        event: sqsBatch([eventBridgeEvent('order.placed', JSON.parse(readFileSync(`${root}examples/order-placed.json`, 'utf8')))]),
+        event: sqsBatch([
+          eventBridgeEvent('order.placed', JSON.parse(readFileSync(`${root}examples/order-placed.json`, 'utf8'))),
+        ]),
         expected: (result: unknown) => expect(result).toEqual({ batchItemFailures: [] }),
       },
       {
@@ -78,21 +82,25 @@ describe('the bundles', () => {
       const script = `const { handler } = await import(process.argv[1]);
         const result = await handler(JSON.parse(process.argv[2]), { awsRequestId: 'r', getRemainingTimeInMillis: () => 5000 });
         process.stdout.write(JSON.stringify(result));`;
-      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script, bundles.get(name)!, JSON.stringify(event)], {
-        env: {
-          PATH: process.env.PATH,
-          TABLE_NAME: tableName,
-          AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint(),
-          AWS_REGION: 'local',
-          AWS_ACCESS_KEY_ID: 'local',
-          AWS_SECRET_ACCESS_KEY: 'local',
-          REVIEW_BASE_URL: 'https://reviews.example.com',
-          REVIEW_URL_SECRET: 'bundle-test-secret-bundle-test-secret',
-          EVENT_BUS_NAME: 'bundle-test-bus',
-          LOG_LEVEL: 'silent',
+      const output = execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', script, bundles.get(name)!, JSON.stringify(event)],
+        {
+          env: {
+            PATH: process.env.PATH,
+            TABLE_NAME: tableName,
+            AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint(),
+            AWS_REGION: 'local',
+            AWS_ACCESS_KEY_ID: 'local',
+            AWS_SECRET_ACCESS_KEY: 'local',
+            REVIEW_BASE_URL: 'https://reviews.example.com',
+            REVIEW_URL_SECRET: 'bundle-test-secret-bundle-test-secret',
+            EVENT_BUS_NAME: 'bundle-test-bus',
+            LOG_LEVEL: 'silent',
+          },
+          encoding: 'utf8',
         },
-        encoding: 'utf8',
-      });
+      );
       expected(JSON.parse(output));
     }
   }, 60_000);
@@ -106,7 +114,13 @@ describe('the bundles', () => {
     const route = routes.find((row) => row.name === 'CreateCustomer')!;
     const output = execFileSync(
       process.execPath,
-      ['--input-type=module', '-e', script, bundles.get(route.name)!, JSON.stringify(httpEvent({ path: route.example!.path, body: route.example!.body }))],
+      [
+        '--input-type=module',
+        '-e',
+        script,
+        bundles.get(route.name)!,
+        JSON.stringify(httpEvent({ path: route.example!.path, body: route.example!.body })),
+      ],
       {
         env: {
           PATH: process.env.PATH,

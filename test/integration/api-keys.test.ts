@@ -1,16 +1,9 @@
 // API keys against DynamoDB Local: minting, both header schemes, revocation, and what is stored.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  authenticate,
-  createApiKey,
-  getApiKey,
-  listApiKeys,
-  parseAuthorization,
-  revokeApiKey,
-} from '../../functions/auth/api-keys.ts';
+import { authenticate, createApiKey, listApiKeys, revokeApiKey } from '../../functions/auth/api-keys.ts';
 import { createAuthorizer } from '../../functions/auth/authorizer.ts';
-import { principalOf } from '../../functions/shared/principal.ts';
+import { principalFrom } from '../../functions/http/principal.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { httpEvent } from '../support/events.ts';
 import { capturingLog } from '../support/handlers.ts';
@@ -24,8 +17,17 @@ const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secr
 
 describe('minting', () => {
   it('returns the secret once and stores only its hash', async () => {
-    const created = await createApiKey(t.store, { orgs: ['ACME', 'corp_123', 'ACME'], label: 'Shop X', platform: 'shopify' });
-    expect(created.key).toMatchObject({ orgs: ['ACME', 'corp_123'], label: 'Shop X', platform: 'shopify', revoked_at: null });
+    const created = await createApiKey(t.store, {
+      orgs: ['ACME', 'corp_123', 'ACME'],
+      label: 'Shop X',
+      platform: 'shopify',
+    });
+    expect(created.key).toMatchObject({
+      orgs: ['ACME', 'corp_123'],
+      label: 'Shop X',
+      platform: 'shopify',
+      revoked_at: null,
+    });
     expect(created.key.id).toMatch(/^key_[0-9a-f]{24}$/);
     expect(created.token).toBe(`${created.key.id}.${created.secret}`);
     const { Items } = await t.store.doc.send(new ScanCommand({ TableName: t.tableName }));
@@ -37,14 +39,15 @@ describe('minting', () => {
   it('refuses keys without organisations, with too many, or with ids outside the alphabet', async () => {
     await expect(createApiKey(t.store, { orgs: [] })).rejects.toThrow(RangeError);
     await expect(createApiKey(t.store, { orgs: ['A#B'] })).rejects.toThrow(RangeError);
-    await expect(createApiKey(t.store, { orgs: Array.from({ length: 101 }, (_, i) => `o${i}`) })).rejects.toThrow(RangeError);
+    await expect(createApiKey(t.store, { orgs: Array.from({ length: 101 }, (_, i) => `o${i}`) })).rejects.toThrow(
+      RangeError,
+    );
   });
 
-  it('lists keys and reads one back, never with the secret or its hash', async () => {
-    const created = await createApiKey(t.store, { orgs: ['LISTED'] });
+  it('lists keys as created, never with the secret or its hash', async () => {
+    const created = await createApiKey(t.store, { orgs: ['LISTED'], label: 'Shop X', platform: 'shopify' });
     const listed = await listApiKeys(t.store);
-    expect(listed.map((k) => k.id)).toContain(created.key.id);
-    expect(await getApiKey(t.store, created.key.id)).toEqual(created.key);
+    expect(listed.find((k) => k.id === created.key.id)).toEqual(created.key);
     expect(JSON.stringify(listed)).not.toMatch(/secret|hash/);
   });
 });
@@ -52,7 +55,12 @@ describe('minting', () => {
 describe('authentication', () => {
   it('accepts the key as Bearer and as Basic, with any case of scheme', async () => {
     const { key, secret, token } = await createApiKey(t.store, { orgs: ['ACME'] });
-    for (const header of [`Bearer ${token}`, `bearer ${token}`, basic(key.id, secret), `BASIC ${Buffer.from(`${key.id}:${secret}`).toString('base64')}`]) {
+    for (const header of [
+      `Bearer ${token}`,
+      `bearer ${token}`,
+      basic(key.id, secret),
+      `BASIC ${Buffer.from(`${key.id}:${secret}`).toString('base64')}`,
+    ]) {
       expect(await authenticate(t.store, header), header).toEqual({ ok: true, key });
     }
   });
@@ -81,11 +89,9 @@ describe('authentication', () => {
     expect(await authenticate(t.store, `Bearer ${token}`)).toEqual({ ok: false, reason: 'revoked' });
   });
 
-  it('parses without touching the store', () => {
-    expect(parseAuthorization('  Bearer  key_0123456789abcdef01234567.' + 'a'.repeat(43) + '  ')).toEqual({
-      keyId: 'key_0123456789abcdef01234567',
-      secret: 'a'.repeat(43),
-    });
+  it('tolerates white space around the scheme and the credentials', async () => {
+    const { key, token } = await createApiKey(t.store, { orgs: ['ACME'] });
+    expect(await authenticate(t.store, `  Bearer  ${token}  `)).toEqual({ ok: true, key });
   });
 });
 
@@ -107,13 +113,15 @@ describe('authorizer', () => {
     const authorize = createAuthorizer({ store: t.store, log });
     const { key, secret, token } = await createApiKey(t.store, { orgs: ['ACME', 'corp_1'], platform: 'shopify' });
     const asEvent = (authorization?: string) =>
-      ({ ...httpEvent({ path: '/customers' }), type: 'REQUEST', headers: authorization ? { authorization } : {} }) as never;
+      ({
+        ...httpEvent({ path: '/customers' }),
+        type: 'REQUEST',
+        headers: authorization ? { authorization } : {},
+      }) as never;
 
     const ok = await authorize(asEvent(`Bearer ${token}`));
     expect(ok.isAuthorized).toBe(true);
-    const handlerEvent = httpEvent({ path: '/customers', principal: null });
-    (handlerEvent.requestContext as { authorizer?: unknown }).authorizer = { lambda: ok.context };
-    expect(principalOf(handlerEvent)).toEqual({ keyId: key.id, orgs: ['ACME', 'corp_1'], platform: 'shopify' });
+    expect(principalFrom(ok.context)).toEqual({ keyId: key.id, orgs: ['ACME', 'corp_1'], platform: 'shopify' });
 
     const bad = await authorize(asEvent('Bearer nonsense'));
     expect(bad.context).toEqual({ authenticated: 'false', reason: 'malformed' });
@@ -125,6 +133,8 @@ describe('authorizer', () => {
   });
 
   it('fails closed: no authorizer context reads as a missing key', () => {
-    expect(principalOf(httpEvent({ path: '/customers', principal: null }))).toBe('missing');
+    expect(principalFrom(httpEvent({ path: '/customers', principal: null }).requestContext.authorizer?.lambda)).toBe(
+      'missing',
+    );
   });
 });

@@ -22,7 +22,18 @@ function apikey(...args: string[]) {
 
 describe('npm run apikey', () => {
   it('create --json prints one JSON object and nothing else; the key works', async () => {
-    const { code, stdout } = apikey('create', '--org', 'ACME', '--org', 'corp_123', '--label', 'Shop X', '--platform', 'shopify', '--json');
+    const { code, stdout } = apikey(
+      'create',
+      '--org',
+      'ACME',
+      '--org',
+      'corp_123',
+      '--label',
+      'Shop X',
+      '--platform',
+      'shopify',
+      '--json',
+    );
     expect(code).toBe(0);
     const created = JSON.parse(stdout);
     expect(Object.keys(created).sort()).toEqual(['id', 'orgs', 'secret', 'token']);

@@ -41,7 +41,11 @@ describe('seed: create-customer-corporation.txt', () => {
 
 describe('contract details', () => {
   it('unknown optional fields are null, and a partial address is completed with nulls', async () => {
-    const res = await post({ corporation_id: 'corp_9', name: 'Bob Builder', shipping_address: { city: 'Leeds', country: 'gb' } });
+    const res = await post({
+      corporation_id: 'corp_9',
+      name: 'Bob Builder',
+      shipping_address: { city: 'Leeds', country: 'gb' },
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json.data).toMatchObject({
       email: null,
@@ -63,7 +67,9 @@ describe('contract details', () => {
 
   it('10 concurrent creates of one email give one 201 and nine 409', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => post({ corporation_id: 'corp_race', name: `Racer ${i}`, email: 'race@acme.com' })),
+      Array.from({ length: 10 }, (_, i) =>
+        post({ corporation_id: 'corp_race', name: `Racer ${i}`, email: 'race@acme.com' }),
+      ),
     );
     const statuses = responses.map((r) => r.statusCode).sort();
     expect(statuses).toEqual([201, ...Array(9).fill(409)]);

@@ -57,7 +57,11 @@ describe('createCustomer', () => {
 
   it('the same email in another corporation is another customer', async () => {
     const here = await createCustomer(t.store, customer({ email: 'shared@acme.com' }), deps);
-    const there = await createCustomer(t.store, customer({ email: 'shared@acme.com', corporation_id: 'corp_456' }), deps);
+    const there = await createCustomer(
+      t.store,
+      customer({ email: 'shared@acme.com', corporation_id: 'corp_456' }),
+      deps,
+    );
     expect(there.id).not.toBe(here.id);
     expect(await getCustomerById(t.store, 'corp_456', here.id)).toBeUndefined();
     expect((await getCustomerByEmail(t.store, 'corp_456', 'shared@acme.com'))!.id).toBe(there.id);
@@ -84,7 +88,11 @@ describe('createCustomer', () => {
       expect((loser as PromiseRejectedResult).reason.existingId).toBe(winnerId);
     }
     const items = await t.store.doc.send(
-      new ScanCommand({ TableName: t.tableName, FilterExpression: 'email = :e', ExpressionAttributeValues: { ':e': 'race@acme.com' } }),
+      new ScanCommand({
+        TableName: t.tableName,
+        FilterExpression: 'email = :e',
+        ExpressionAttributeValues: { ':e': 'race@acme.com' },
+      }),
     );
     expect(items.Items).toHaveLength(1);
   });

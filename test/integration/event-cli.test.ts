@@ -27,7 +27,11 @@ describe('npm run event', () => {
     const { code, stdout, stderr } = event(['order.placed', 'examples/order-placed.json']);
     expect(code).toBe(0);
     expect(stdout).toBe('{"batchItemFailures":[]}\n');
-    expect(JSON.parse(stderr.trim().split('\n').at(-1)!)).toMatchObject({ message: 'event', detail_type: 'order.placed', outcome: 'applied' });
+    expect(JSON.parse(stderr.trim().split('\n').at(-1)!)).toMatchObject({
+      message: 'event',
+      detail_type: 'order.placed',
+      outcome: 'applied',
+    });
     const example = JSON.parse(readFileSync(`${root}examples/order-placed.json`, 'utf8'));
     const stored = await getPurchaser(t.store, example.trkref, example.customer.email);
     expect(stored!.purchases.map((p) => p.sku)).toEqual(example.lines.map((l: { sku: string }) => l.sku));
@@ -47,13 +51,16 @@ describe('npm run event', () => {
     expect(stderr).toMatch(/"outcome":"invalid".*detail\/trkref/);
   });
 
-  it.each([[[]], [['order.placed']], [['order.shipped', '-']], [['order.placed', 'no-such-file.json']], [['order.placed', 'a', 'b']]])(
-    'bad arguments %j: usage and exit code 2',
-    (args) => {
-      const { code, stderr, stdout } = event(args);
-      expect(code).toBe(2);
-      expect(stderr).toMatch(/^usage: npm run event -- <detail-type> <file.json \| ->$/m);
-      expect(stdout).toBe('');
-    },
-  );
+  it.each([
+    [[]],
+    [['order.placed']],
+    [['order.shipped', '-']],
+    [['order.placed', 'no-such-file.json']],
+    [['order.placed', 'a', 'b']],
+  ])('bad arguments %j: usage and exit code 2', (args) => {
+    const { code, stderr, stdout } = event(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^usage: npm run event -- <detail-type> <file.json \| ->$/m);
+    expect(stdout).toBe('');
+  });
 });

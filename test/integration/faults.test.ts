@@ -16,7 +16,10 @@ const purchaserEvent = (body: unknown) =>
   httpEvent({ path: '/v4/organisations/ACME/purchasers', pathParameters: { trkref: 'ACME' }, body });
 
 const throttled = () =>
-  new ProvisionedThroughputExceededException({ message: 'Rate of requests exceeds the allowed throughput', $metadata: {} });
+  new ProvisionedThroughputExceededException({
+    message: 'Rate of requests exceeds the allowed throughput',
+    $metadata: {},
+  });
 
 describe('store faults', () => {
   it('throttling is 503 with Retry-After, logged as a warning', async () => {
@@ -36,7 +39,10 @@ describe('store faults', () => {
     const store = t.newStore();
     const timeout = Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
     injectFault(store, () => ({ error: timeout }));
-    const res = await invoke(customerHandler(store), httpEvent({ path: '/customers', body: { corporation_id: 'c', name: 'Slow Co' } }));
+    const res = await invoke(
+      customerHandler(store),
+      httpEvent({ path: '/customers', body: { corporation_id: 'c', name: 'Slow Co' } }),
+    );
     expect(res.statusCode).toBe(503);
   });
 
@@ -44,7 +50,10 @@ describe('store faults', () => {
     const store = t.newStore();
     injectFault(store, () => ({ error: new TypeError('secret internals at line 42') }));
     const log = capturingLog();
-    const res = await invoke(customerHandler(store, log), httpEvent({ path: '/customers', body: { corporation_id: 'c', name: 'Oops Co' } }));
+    const res = await invoke(
+      customerHandler(store, log),
+      httpEvent({ path: '/customers', body: { corporation_id: 'c', name: 'Oops Co' } }),
+    );
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('secret internals');
     expect(res.json).toMatchObject({ status: 500, type: '/problems/internal-error' });

@@ -2,8 +2,8 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { idempotent } from '../../functions/shared/idempotency.ts';
-import { personKey, PURCHASER_SK } from '../../functions/shared/keys.ts';
+import { idempotencyIn } from '../../functions/http/idempotency.ts';
+import { purchaserKey } from '../../functions/store/keys.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { httpEvent, invoke, partner } from '../support/events.ts';
 import { holdCommand, injectFault } from '../support/faults.ts';
@@ -17,7 +17,12 @@ beforeAll(async () => {
 let n = 0;
 const unique = () => `${Date.now().toString(36)}-${++n}`;
 const customer = (key: string | undefined, body: Record<string, unknown>, principal = partner(['corp_1'])) =>
-  httpEvent({ path: '/customers', body: { corporation_id: 'corp_1', ...body }, headers: key === undefined ? {} : { 'idempotency-key': key }, principal });
+  httpEvent({
+    path: '/customers',
+    body: { corporation_id: 'corp_1', ...body },
+    headers: key === undefined ? {} : { 'idempotency-key': key },
+    principal,
+  });
 const purchaser = (key: string, body: Record<string, unknown>, principal = partner(['ACME'])) =>
   httpEvent({
     path: '/v4/organisations/ACME/purchasers',
@@ -27,7 +32,7 @@ const purchaser = (key: string, body: Record<string, unknown>, principal = partn
     principal,
   });
 const version = async (email: string) =>
-  (await t.store.doc.send(new GetCommand({ TableName: t.tableName, Key: { pk: personKey('ACME', email), sk: PURCHASER_SK } }))).Item?.version;
+  (await t.store.doc.send(new GetCommand({ TableName: t.tableName, Key: purchaserKey('ACME', email) }))).Item?.version;
 
 describe('replays', () => {
   it('the same key and body replay the first answer without writing again', async () => {
@@ -88,7 +93,10 @@ describe('conflicts', () => {
 
   it('the same key while the first request is still running is 409, and the first still completes once', async () => {
     const store = t.newStore();
-    const { held, release } = holdCommand(store, (command, input) => command === 'PutItemCommand' && input.Item?.entity === 'customer');
+    const { held, release } = holdCommand(
+      store,
+      (command, input) => command === 'PutItemCommand' && input.Item?.entity === 'customer',
+    );
     const handler = customerHandler(store);
     const key = unique();
     const body = { name: 'Slow Co', email: `${key}@example.com` };
@@ -111,7 +119,10 @@ describe('scope and lifetime', () => {
     const key = unique();
     const body = { email: `${key}@example.com` };
     await invoke(handler, purchaser(key, body, { ...partner(['ACME']), keyId: 'key_aaaaaaaaaaaaaaaaaaaaaaaa' }));
-    const other = await invoke(handler, purchaser(key, body, { ...partner(['ACME']), keyId: 'key_bbbbbbbbbbbbbbbbbbbbbbbb' }));
+    const other = await invoke(
+      handler,
+      purchaser(key, body, { ...partner(['ACME']), keyId: 'key_bbbbbbbbbbbbbbbbbbbbbbbb' }),
+    );
     // It ran (a replay of the first would be its 201), and found the purchaser the first created.
     expect(other.statusCode).toBe(200);
     expect(other.headers['idempotent-replayed']).toBeUndefined();
@@ -142,30 +153,51 @@ describe('scope and lifetime', () => {
   });
 
   it('records expire after 24 hours (through the TTL attribute, and ignored once past it)', async () => {
-    const request = { apiKeyId: 'key_cccccccccccccccccccccccc', key: unique(), method: 'POST', path: '/x', body: Buffer.from('{}') };
+    const request = {
+      apiKeyId: 'key_cccccccccccccccccccccccc',
+      key: unique(),
+      method: 'POST',
+      path: '/x',
+      body: Buffer.from('{}'),
+    };
     let runs = 0;
     const work = async () => ({ statusCode: 201, body: { run: ++runs } });
     const start = Date.parse('2026-11-01T00:00:00Z');
-    await idempotent(t.store, request, work, () => start);
-    expect((await idempotent(t.store, request, work, () => start + 23 * 3600_000)).body).toEqual({ run: 1 });
-    expect((await idempotent(t.store, request, work, () => start + 25 * 3600_000)).body).toEqual({ run: 2 });
+    await idempotencyIn(t.store, () => start).run(request, work);
+    expect((await idempotencyIn(t.store, () => start + 23 * 3600_000).run(request, work)).body).toEqual({ run: 1 });
+    expect((await idempotencyIn(t.store, () => start + 25 * 3600_000).run(request, work)).body).toEqual({ run: 2 });
     const { Items } = await t.store.doc.send(
-      new ScanCommand({ TableName: t.tableName, FilterExpression: 'entity = :e', ExpressionAttributeValues: { ':e': 'idempotency' } }),
+      new ScanCommand({
+        TableName: t.tableName,
+        FilterExpression: 'entity = :e',
+        ExpressionAttributeValues: { ':e': 'idempotency' },
+      }),
     );
     expect(Items!.every((item) => typeof item.expires_at === 'number')).toBe(true);
   });
 
   it('a claim left by a request that died is taken over by its retry, not by another request', async () => {
-    const request = { apiKeyId: 'key_dddddddddddddddddddddddd', key: unique(), method: 'POST', path: '/x', body: Buffer.from('{"a":1}') };
+    const request = {
+      apiKeyId: 'key_dddddddddddddddddddddddd',
+      key: unique(),
+      method: 'POST',
+      path: '/x',
+      body: Buffer.from('{"a":1}'),
+    };
     const start = Date.parse('2026-11-02T00:00:00Z');
     // The first request claims the key and never finishes (its container was stopped).
     await new Promise<void>((claimed) => {
-      void idempotent(t.store, request, () => (claimed(), new Promise<never>(() => {})), () => start);
+      void idempotencyIn(t.store, () => start).run(request, () => {
+        claimed();
+        return new Promise<never>(() => {});
+      });
     });
     const later = () => start + 60_000;
     const work = async () => ({ statusCode: 201, body: { run: 'retry' } });
-    await expect(idempotent(t.store, { ...request, body: Buffer.from('{"a":2}') }, work, later)).rejects.toMatchObject({ status: 422 });
-    expect((await idempotent(t.store, request, work, later)).body).toEqual({ run: 'retry' });
+    await expect(
+      idempotencyIn(t.store, later).run({ ...request, body: Buffer.from('{"a":2}') }, work),
+    ).rejects.toMatchObject({ status: 422 });
+    expect((await idempotencyIn(t.store, later).run(request, work)).body).toEqual({ run: 'retry' });
   });
 
   it.each(['', 'x'.repeat(256), 'café'])('an Idempotency-Key of %j is 400', async (key) => {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../functions/events/ingester.ts';
 import { getPurchaser, newPurchaserId } from '../../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
-import { eventBridgeEvent, sqsBatch } from '../../lib/local-events.ts';
+import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { injectFault } from '../support/faults.ts';
 import { capturingLog } from '../support/handlers.ts';
@@ -29,9 +29,23 @@ const order = (email: string, overrides: Record<string, unknown> = {}) => ({
   lines: [{ sku: 'SKU-1' }, { sku: 'SKU-2' }],
   ...overrides,
 });
-const review = (type: string, email: string, orderRef: string, occurredAt: string, extra: Record<string, unknown> = {}) =>
-  eventBridgeEvent(type, { trkref: 'ACME', email, order_ref: orderRef, sku: 'SKU-1', occurred_at: occurredAt, ...extra });
-const ids = (batch: ReturnType<typeof sqsBatch>, indexes: number[]) => indexes.map((i) => ({ itemIdentifier: batch.Records[i]!.messageId }));
+const review = (
+  type: string,
+  email: string,
+  orderRef: string,
+  occurredAt: string,
+  extra: Record<string, unknown> = {},
+) =>
+  eventBridgeEvent(type, {
+    trkref: 'ACME',
+    email,
+    order_ref: orderRef,
+    sku: 'SKU-1',
+    occurred_at: occurredAt,
+    ...extra,
+  });
+const ids = (batch: ReturnType<typeof sqsBatch>, indexes: number[]) =>
+  indexes.map((i) => ({ itemIdentifier: batch.Records[i]!.messageId }));
 
 describe('order.placed', () => {
   it('creates the purchaser and one purchase per line, as the HTTP endpoint would', async () => {
@@ -39,7 +53,14 @@ describe('order.placed', () => {
     const batch = sqsBatch([eventBridgeEvent('order.placed', order(email))]);
     expect(await ingest(batch)).toEqual({ batchItemFailures: [] });
     const stored = (await getPurchaser(t.store, 'ACME', email))!;
-    expect(stored.purchaser).toMatchObject({ email, title: 'Ms', first_name: 'Jane', surname: 'Doe', country: 'GB', postcode: 'SW1A 1AA' });
+    expect(stored.purchaser).toMatchObject({
+      email,
+      title: 'Ms',
+      first_name: 'Jane',
+      surname: 'Doe',
+      country: 'GB',
+      postcode: 'SW1A 1AA',
+    });
     expect(stored.purchases.map((p) => [p.order_ref, p.sku, p.review_state, p.purchase_date])).toEqual([
       [`ORD-${n}`, 'SKU-1', 'not_reviewed', '2026-11-20'],
       [`ORD-${n}`, 'SKU-2', 'not_reviewed', '2026-11-20'],
@@ -76,7 +97,9 @@ describe('review lifecycle', () => {
       ['review.published', '2026-11-24T09:00:00.250+01:00', { review_url: 'https://reviews.example.com/r/1' }],
     ];
     for (const [type, at, extra] of steps) {
-      expect(await ingest(sqsBatch([review(type, email, orderRef, at, extra)])), type).toEqual({ batchItemFailures: [] });
+      expect(await ingest(sqsBatch([review(type, email, orderRef, at, extra)])), type).toEqual({
+        batchItemFailures: [],
+      });
     }
     expect(await purchase(email)).toMatchObject({
       review_state: 'published',
@@ -105,21 +128,27 @@ describe('review lifecycle', () => {
       review('review.submitted', email, orderRef, '2026-11-24T09:00:00Z'),
       review('review.approved', email, orderRef, '2026-11-25T09:00:00Z'),
       // Same instant as the approval: ties go to the later stage.
-      review('review.published', email, orderRef, '2026-11-25T09:00:00Z', { review_url: 'https://reviews.example.com/r/2' }),
+      review('review.published', email, orderRef, '2026-11-25T09:00:00Z', {
+        review_url: 'https://reviews.example.com/r/2',
+      }),
     ];
     await fc.assert(
-      fc.asyncProperty(fc.shuffledSubarray([0, 1, 2, 3, 4, 5], { minLength: 6 }), fc.boolean(), async (order, oneBatch) => {
-        const { email, orderRef } = await placed();
-        const all = events(email, orderRef);
-        const shuffled = order.map((i) => all[i]!);
-        if (oneBatch) await ingest(sqsBatch(shuffled));
-        else for (const e of shuffled) await ingest(sqsBatch([e]));
-        expect(await purchase(email)).toMatchObject({
-          review_state: 'published',
-          review_url: 'https://reviews.example.com/r/2',
-          contacted_at: '2026-11-21T09:00:00Z',
-        });
-      }),
+      fc.asyncProperty(
+        fc.shuffledSubarray([0, 1, 2, 3, 4, 5], { minLength: 6 }),
+        fc.boolean(),
+        async (order, oneBatch) => {
+          const { email, orderRef } = await placed();
+          const all = events(email, orderRef);
+          const shuffled = order.map((i) => all[i]!);
+          if (oneBatch) await ingest(sqsBatch(shuffled));
+          else for (const e of shuffled) await ingest(sqsBatch([e]));
+          expect(await purchase(email)).toMatchObject({
+            review_state: 'published',
+            review_url: 'https://reviews.example.com/r/2',
+            contacted_at: '2026-11-21T09:00:00Z',
+          });
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -131,7 +160,9 @@ describe('review lifecycle', () => {
     expect(await ingest(sqsBatch([early]))).toEqual({ batchItemFailures: [] });
     // No purchaser yet, but the purchase waits in its partition.
     expect(await getPurchaser(t.store, 'ACME', email)).toBeUndefined();
-    await ingest(sqsBatch([eventBridgeEvent('order.placed', order(email, { order_ref: orderRef, lines: [{ sku: 'SKU-1' }] }))]));
+    await ingest(
+      sqsBatch([eventBridgeEvent('order.placed', order(email, { order_ref: orderRef, lines: [{ sku: 'SKU-1' }] }))]),
+    );
     const stored = (await getPurchaser(t.store, 'ACME', email))!;
     expect(stored.purchases).toHaveLength(1);
     expect(stored.purchases[0]).toMatchObject({ review_state: 'pending_moderation', review_token: expect.any(String) });
@@ -148,10 +179,28 @@ describe('batches', () => {
       eventBridgeEvent('order.cancelled', { trkref: 'ACME' }), // 3 unknown type
       eventBridgeEvent('order.placed', order(person(), { trkref: 'AC ME' })), // 4 org id format
       eventBridgeEvent('order.placed', order(person(), { lines: [] })), // 5 schema
-      eventBridgeEvent('review.published', { trkref: 'ACME', email: good, order_ref: 'X', sku: 'Y', occurred_at: '2026-11-22T09:00:00Z' }), // 6 no review_url
-      eventBridgeEvent('review.submitted', { trkref: 'ACME', email: good, order_ref: 'X', sku: 'Y', occurred_at: 'yesterday' }), // 7 bad time
+      eventBridgeEvent('review.published', {
+        trkref: 'ACME',
+        email: good,
+        order_ref: 'X',
+        sku: 'Y',
+        occurred_at: '2026-11-22T09:00:00Z',
+      }), // 6 no review_url
+      eventBridgeEvent('review.submitted', {
+        trkref: 'ACME',
+        email: good,
+        order_ref: 'X',
+        sku: 'Y',
+        occurred_at: 'yesterday',
+      }), // 7 bad time
       eventBridgeEvent('review.submitted', [1, 2]), // 8 detail not an object
-      eventBridgeEvent('review.submitted', { trkref: 'ACME', email: good, order_ref: 'X', sku: 'Y', occurred_at: '2026-11-22T09:00:00Z' }), // 9 good
+      eventBridgeEvent('review.submitted', {
+        trkref: 'ACME',
+        email: good,
+        order_ref: 'X',
+        sku: 'Y',
+        occurred_at: '2026-11-22T09:00:00Z',
+      }), // 9 good
     ]);
     log.lines.length = 0;
     expect(await ingest(batch)).toEqual({ batchItemFailures: ids(batch, [1, 2, 3, 4, 5, 6, 7, 8]) });
@@ -159,7 +208,9 @@ describe('batches', () => {
     const rejected = log.lines.map((l) => JSON.parse(l)).filter((l) => l.outcome === 'invalid');
     expect(rejected).toHaveLength(8);
     expect(rejected.map((l) => l.reason)).toContain('unknown detail-type "order.cancelled"');
-    expect(rejected.find((l) => l.message_id === batch.Records[4]!.messageId).reason).toMatch(/detail\/trkref must be 1 to 64/);
+    expect(rejected.find((l) => l.message_id === batch.Records[4]!.messageId).reason).toMatch(
+      /detail\/trkref must be 1 to 64/,
+    );
     // Reasons name fields, never their values.
     expect(log.lines.join('\n')).not.toContain(good);
   });
@@ -174,7 +225,10 @@ describe('batches', () => {
     );
     const handler = createIngestHandler({ store, log, now: () => new Date(), newReviewToken, newPurchaserId });
     const lucky = person();
-    const batch = sqsBatch([eventBridgeEvent('order.placed', order(unlucky)), eventBridgeEvent('order.placed', order(lucky))]);
+    const batch = sqsBatch([
+      eventBridgeEvent('order.placed', order(unlucky)),
+      eventBridgeEvent('order.placed', order(lucky)),
+    ]);
     expect(await handler(batch)).toEqual({ batchItemFailures: ids(batch, [0]) });
     expect(await getPurchaser(t.store, 'ACME', lucky)).toBeDefined();
   });

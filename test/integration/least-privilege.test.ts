@@ -1,18 +1,19 @@
 // Each route row lists the table actions its handler uses, and the stack grants exactly those.
 // Here the handlers run their typical and edge paths while every command they send is recorded:
 // what they use must equal what their row declares (more would fail in AWS, less is excess).
-import { beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../lib/routes.ts';
-import { createTestTable, type TestTable } from '../support/dynamo.ts';
-import { httpEvent, invoke } from '../support/events.ts';
+
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { injectFault, recordCommands } from '../support/faults.ts';
-import { customerHandler, purchaserHandler, silentLog } from '../support/handlers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ingest } from '../../contract/events.ts';
+import { routes } from '../../contract/routes.ts';
 import { createIngestHandler } from '../../functions/events/ingester.ts';
 import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
-import { ingest } from '../../lib/events.ts';
-import { eventBridgeEvent, sqsBatch } from '../../lib/local-events.ts';
+import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
+import { createTestTable, type TestTable } from '../support/dynamo.ts';
+import { httpEvent, invoke } from '../support/events.ts';
+import { injectFault, recordCommands } from '../support/faults.ts';
+import { customerHandler, purchaserHandler, silentLog } from '../support/handlers.ts';
 
 let t: TestTable;
 beforeAll(async () => {
@@ -42,9 +43,17 @@ describe('table actions used equal the route table', () => {
     const store = t.newStore();
     const used = recordCommands(store);
     const handler = purchaserHandler(store);
-    const event = (body: unknown) => httpEvent({ path: '/v4/organisations/ACME/purchasers', pathParameters: { trkref: 'ACME' }, body });
+    const event = (body: unknown) =>
+      httpEvent({ path: '/v4/organisations/ACME/purchasers', pathParameters: { trkref: 'ACME' }, body });
     await invoke(handler, event({ email: 'p@example.com', purchases: [{ order_ref: 'A', sku: 'B' }] }));
-    await invoke(handler, event({ email: 'p@example.com', first_name: 'P', purchases: [{ order_ref: 'A', sku: 'B', purchase_date: '2025-01-01' }] }));
+    await invoke(
+      handler,
+      event({
+        email: 'p@example.com',
+        first_name: 'P',
+        purchases: [{ order_ref: 'A', sku: 'B', purchase_date: '2025-01-01' }],
+      }),
+    );
     await invoke(handler, event({ email: 'q@example.com' }));
     // With an Idempotency-Key: the claim, the record of the answer, and the release after a failure.
     await invoke(handler, withKey(event({ email: 'r@example.com' }), 'k1'));
@@ -58,12 +67,18 @@ describe('table actions used equal the route table', () => {
     const used = recordCommands(store);
     const handler = customerHandler(store);
     const event = (body: unknown) => httpEvent({ path: '/customers', body });
-    expect((await invoke(handler, event({ corporation_id: 'c', name: 'Cust One', email: 'c@example.com' }))).statusCode).toBe(201);
-    expect((await invoke(handler, event({ corporation_id: 'c', name: 'Cust Two', email: 'c@example.com' }))).statusCode).toBe(409);
+    expect(
+      (await invoke(handler, event({ corporation_id: 'c', name: 'Cust One', email: 'c@example.com' }))).statusCode,
+    ).toBe(201);
+    expect(
+      (await invoke(handler, event({ corporation_id: 'c', name: 'Cust Two', email: 'c@example.com' }))).statusCode,
+    ).toBe(409);
     expect((await invoke(handler, event({ corporation_id: 'c', name: 'No Email' }))).statusCode).toBe(201);
     expect((await invoke(handler, withKey(event({ corporation_id: 'c', name: 'Keyed' }), 'c1'))).statusCode).toBe(201);
     failNext(store, 'PutItemCommand', 'customer');
-    expect((await invoke(handler, withKey(event({ corporation_id: 'c', name: 'Failing' }), 'c2'))).statusCode).toBe(503);
+    expect((await invoke(handler, withKey(event({ corporation_id: 'c', name: 'Failing' }), 'c2'))).statusCode).toBe(
+      503,
+    );
     expect(asActions(used)).toEqual(declared('CreateCustomer'));
   });
 
@@ -74,10 +89,23 @@ describe('table actions used equal the route table', () => {
   it('Ingest', async () => {
     const store = t.newStore();
     const used = recordCommands(store);
-    const handler = createIngestHandler({ store, log: silentLog, now: () => new Date(), newReviewToken, newPurchaserId });
+    const handler = createIngestHandler({
+      store,
+      log: silentLog,
+      now: () => new Date(),
+      newReviewToken,
+      newPurchaserId,
+    });
     const order = { trkref: 'ACME', order_ref: 'O1', customer: { email: 'i@example.com' }, lines: [{ sku: 'S' }] };
     const review = (type: string, extra = {}) =>
-      eventBridgeEvent(type, { trkref: 'ACME', email: 'i@example.com', order_ref: 'O1', sku: 'S', occurred_at: '2026-11-22T09:00:00Z', ...extra });
+      eventBridgeEvent(type, {
+        trkref: 'ACME',
+        email: 'i@example.com',
+        order_ref: 'O1',
+        sku: 'S',
+        occurred_at: '2026-11-22T09:00:00Z',
+        ...extra,
+      });
     const batch = sqsBatch([
       eventBridgeEvent('order.placed', order),
       review('review.invitation_sent'),

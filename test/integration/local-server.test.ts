@@ -1,7 +1,7 @@
 // The local server (what npm start serves) over real HTTP, with the real handler modules loaded
 // from the route table and configured by environment variables, as on Lambda.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../lib/routes.ts';
+import { routes } from '../../contract/routes.ts';
 import { assertContract, customerResponse, purchaserResponse } from '../support/contract.ts';
 import { bearer, startTestServer, type TestServer } from '../support/server.ts';
 

@@ -1,11 +1,12 @@
 // `npm start` as a newcomer runs it: a real process with its own DynamoDB Local and data folder.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { freePort, isPortFree } from '../../lib/dynamodb-local.ts';
+import { freePort } from '../../local/dynamodb.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'registry-data-'));
@@ -58,7 +59,10 @@ async function until(started: Started, text: string) {
 async function runPrintedCurl(output: string, routeComment: string) {
   const lines = output.split('\n');
   const curl = lines[lines.indexOf(routeComment) + 1]!;
-  const match = /^curl -sS -X (\w+) (\S+) -H 'authorization: (Bearer \S+)' -H 'content-type: application\/json' -d '(.*)'$/.exec(curl);
+  const match =
+    /^curl -sS -X (\w+) (\S+) -H 'authorization: (Bearer \S+)' -H 'content-type: application\/json' -d '(.*)'$/.exec(
+      curl,
+    );
   expect(match, curl).not.toBeNull();
   const [, method, url, authorization, body] = match!;
   return fetch(url!, { method, headers: { authorization: authorization!, 'content-type': 'application/json' }, body });
@@ -78,7 +82,9 @@ describe('npm start', () => {
     const { created_at } = (await created.json()) as { created_at: string };
     // The local API Gateway's access log: one JSON line per request, with the id the response carries.
     await until(first, `"requestId":"${created.headers.get('x-request-id')}"`);
-    expect(first.output()).toMatch(/\{"access":\{"requestId":"[^"]+","method":"POST","path":"\/v4\/organisations\/ACME\/purchasers","routeKey":"POST \/v4\/organisations\/\{trkref\}\/purchasers","status":201,"latencyMs":\d+\}\}/);
+    expect(first.output()).toMatch(
+      /\{"access":\{"requestId":"[^"]+","method":"POST","path":"\/v4\/organisations\/ACME\/purchasers","routeKey":"POST \/v4\/organisations\/\{trkref\}\/purchasers","status":201,"latencyMs":\d+\}\}/,
+    );
     expect((await runPrintedCurl(first.output(), '# POST /customers')).status).toBe(201);
     // The stream of the local table, through the publisher: one JSON line per domain event.
     await until(first, '"detail-type":"customer.created"');
@@ -86,8 +92,8 @@ describe('npm start', () => {
 
     first.child.kill('SIGINT');
     expect(await first.exit).toBe(0);
-    expect(await isPortFree(Number(ports.DYNAMODB_PORT))).toBe(true);
-    expect(await isPortFree(Number(ports.PORT))).toBe(true);
+    expect(await listening(Number(ports.DYNAMODB_PORT))).toBe(false);
+    expect(await listening(Number(ports.PORT))).toBe(false);
 
     const second = start(ports);
     await until(second, 'Ctrl-C to stop.');
@@ -107,3 +113,15 @@ describe('npm start', () => {
     expect(lines[0]).toMatch(/needs Java.*install Java 17 or newer/);
   });
 });
+
+/** Whether anything accepts connections on the port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -9,8 +9,8 @@ import { createIngestHandler } from '../../functions/events/ingester.ts';
 import { createPublisher, type EventSink, eventBridgeSink } from '../../functions/events/publisher.ts';
 import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
-import { eventBridgeEvent, sqsBatch } from '../../lib/local-events.ts';
-import { startStreamPoller, type StreamPoller } from '../../lib/local-stream.ts';
+import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
+import { type StreamPoller, startStreamPoller } from '../../local/stream.ts';
 import { createTestTable, dynamoEndpoint, type TestTable } from '../support/dynamo.ts';
 import { httpEvent, invoke } from '../support/events.ts';
 import { capturingLog, customerHandler, purchaserHandler } from '../support/handlers.ts';
@@ -19,7 +19,12 @@ let t: TestTable;
 let poller: StreamPoller;
 const published: DomainEvent[] = [];
 const batches: DynamoDBStreamEvent[] = [];
-const sink: EventSink = { publish: async (events) => (published.push(...events), []) };
+const sink: EventSink = {
+  publish: async (events) => {
+    published.push(...events);
+    return [];
+  },
+};
 const publish = createPublisher({ sink, log: capturingLog() });
 
 beforeAll(async () => {
@@ -48,7 +53,10 @@ async function until(from: number, done: (events: DomainEvent[]) => boolean): Pr
 }
 
 const purchaser = (body: Record<string, unknown>) =>
-  invoke(purchaserHandler(t.store), httpEvent({ path: '/v4/organisations/ACME/purchasers', pathParameters: { trkref: 'ACME' }, body }));
+  invoke(
+    purchaserHandler(t.store),
+    httpEvent({ path: '/v4/organisations/ACME/purchasers', pathParameters: { trkref: 'ACME' }, body }),
+  );
 
 describe('domain events from the stream', () => {
   it('customer.created names the customer by id, with no personal data', async () => {
@@ -57,7 +65,13 @@ describe('domain events from the stream', () => {
       customerHandler(t.store),
       httpEvent({
         path: '/customers',
-        body: { corporation_id: 'corp_1', name: 'Private Person', email: 'private@example.com', external_id: 'ext-9', shipping_address: { city: 'Leeds' } },
+        body: {
+          corporation_id: 'corp_1',
+          name: 'Private Person',
+          email: 'private@example.com',
+          external_id: 'ext-9',
+          shipping_address: { city: 'Leeds' },
+        },
       }),
     );
     const [event] = await until(from, (events) => events.length >= 1);
@@ -77,12 +91,30 @@ describe('domain events from the stream', () => {
 
   it('purchaser.upserted: a new purchaser with its purchases, fields named but not shown', async () => {
     const from = published.length;
-    await purchaser({ email: 'jane.p@example.com', title: 'Ms', first_name: 'Janet', purchases: [{ order_ref: 'P1', sku: 'A' }, { order_ref: 'P1', sku: 'B', purchase_date: '2026-11-01' }] });
-    const events = await until(from, (all) => all.flatMap((e) => (e.detail.purchases as unknown[]) ?? []).length >= 2 && all.some((e) => e.detail.created));
-    const detail = events.reduce<Record<string, any>>(
-      (merged, e) => ({ ...merged, ...e.detail, purchases: [...(merged.purchases ?? []), ...(e.detail.purchases as [])], created: merged.created || e.detail.created }),
-      {},
+    await purchaser({
+      email: 'jane.p@example.com',
+      title: 'Ms',
+      first_name: 'Janet',
+      purchases: [
+        { order_ref: 'P1', sku: 'A' },
+        { order_ref: 'P1', sku: 'B', purchase_date: '2026-11-01' },
+      ],
+    });
+    const events = await until(
+      from,
+      (all) =>
+        all.flatMap((e) => (e.detail.purchases as unknown[]) ?? []).length >= 2 && all.some((e) => e.detail.created),
     );
+    // One purchaser's events merged: later fields win, purchases accumulate, `created` sticks.
+    const detail: Record<string, unknown> = {};
+    const purchases: unknown[] = [];
+    let created: unknown = false;
+    for (const e of events) {
+      Object.assign(detail, e.detail);
+      purchases.push(...(e.detail.purchases as unknown[]));
+      created ||= e.detail.created;
+    }
+    Object.assign(detail, { purchases, created });
     expect(events.every((e) => e.type === 'purchaser.upserted')).toBe(true);
     expect(detail).toMatchObject({ organisation: 'ACME', purchaser_id: expect.stringMatching(/^pur_/), created: true });
     expect(detail.changed_fields).toEqual(expect.arrayContaining(['title', 'first_name']));
@@ -108,9 +140,21 @@ describe('domain events from the stream', () => {
   });
 
   it('review changes are announced as purchase updates; a purchase known only to review events waits for its order', async () => {
-    const ingest = createIngestHandler({ store: t.store, log: capturingLog(), now: () => new Date(), newReviewToken, newPurchaserId });
+    const ingest = createIngestHandler({
+      store: t.store,
+      log: capturingLog(),
+      now: () => new Date(),
+      newReviewToken,
+      newPurchaserId,
+    });
     const review = (orderRef: string, type = 'review.submitted', at = '2026-11-22T09:00:00Z') =>
-      eventBridgeEvent(type, { trkref: 'ACME', email: 'rev@example.com', order_ref: orderRef, sku: 'A', occurred_at: at });
+      eventBridgeEvent(type, {
+        trkref: 'ACME',
+        email: 'rev@example.com',
+        order_ref: orderRef,
+        sku: 'A',
+        occurred_at: at,
+      });
     await ingest(sqsBatch([review('EARLY')])); // no order yet: no event
     await purchaser({ email: 'rev@example.com', purchases: [{ order_ref: 'R1', sku: 'A' }] });
     await until(0, (all) => all.some((e) => JSON.stringify(e).includes('"R1"')));
@@ -119,7 +163,13 @@ describe('domain events from the stream', () => {
     await ingest(sqsBatch([review('R1')]));
     const [updated] = await until(from, (all) => all.length >= 1);
     expect(updated!.detail.purchases).toEqual([
-      expect.objectContaining({ order_ref: 'R1', sku: 'A', change: 'updated', changed_fields: ['review_state'], review_state: 'pending_moderation' }),
+      expect.objectContaining({
+        order_ref: 'R1',
+        sku: 'A',
+        change: 'updated',
+        changed_fields: ['review_state'],
+        review_state: 'pending_moderation',
+      }),
     ]);
 
     const next = published.length;
@@ -136,7 +186,12 @@ describe('domain events from the stream', () => {
     await createApiKey(t.store, { orgs: ['ACME'] });
     await invoke(
       purchaserHandler(t.store),
-      httpEvent({ path: '/v4/organisations/ACME/purchasers', pathParameters: { trkref: 'ACME' }, body: { email: 'keyed@example.com' }, headers: { 'idempotency-key': 'k-1' } }),
+      httpEvent({
+        path: '/v4/organisations/ACME/purchasers',
+        pathParameters: { trkref: 'ACME' },
+        body: { email: 'keyed@example.com' },
+        headers: { 'idempotency-key': 'k-1' },
+      }),
     );
     const events = await until(from, (all) => all.length >= 1);
     expect(events).toHaveLength(1);
@@ -156,7 +211,9 @@ describe('failures', () => {
       },
     };
     const result = await createPublisher({ sink: picky, log: capturingLog() })(batch);
-    const firstPurchaserRecord = batch.Records.find((r) => ['purchaser', 'purchase'].includes(r.dynamodb!.NewImage!.entity!.S!))!;
+    const firstPurchaserRecord = batch.Records.find((r) =>
+      ['purchaser', 'purchase'].includes(r.dynamodb!.NewImage!.entity!.S!),
+    )!;
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: firstPurchaserRecord.dynamodb!.SequenceNumber }] });
     expect(seen).toContain('customer.created');
   });
@@ -183,14 +240,30 @@ describe('failures', () => {
       () => async (args) => {
         const input = args.input as (typeof calls)[number];
         calls.push(input);
-        return { output: { $metadata: {}, FailedEntryCount: 1, Entries: input.Entries.map((_, i) => (i === 2 ? { ErrorCode: 'InternalFailure' } : { EventId: `e${i}` })) }, response: {} } as never;
+        return {
+          output: {
+            $metadata: {},
+            FailedEntryCount: 1,
+            Entries: input.Entries.map((_, i) => (i === 2 ? { ErrorCode: 'InternalFailure' } : { EventId: `e${i}` })),
+          },
+          response: {},
+        } as never;
       },
       { step: 'initialize' },
     );
-    const events: DomainEvent[] = Array.from({ length: 13 }, (_, i) => ({ type: 'customer.created', detail: { n: i }, records: [String(100 + i)] }));
+    const events: DomainEvent[] = Array.from({ length: 13 }, (_, i) => ({
+      type: 'customer.created',
+      detail: { n: i },
+      records: [String(100 + i)],
+    }));
     const failed = await eventBridgeSink(client, 'bus-1').publish(events);
     expect(calls.map((c) => c.Entries.length)).toEqual([10, 3]);
-    expect(calls[0]!.Entries[0]).toEqual({ EventBusName: 'bus-1', Source: 'purchaser-registry', DetailType: 'customer.created', Detail: '{"n":0}' });
+    expect(calls[0]!.Entries[0]).toEqual({
+      EventBusName: 'bus-1',
+      Source: 'purchaser-registry',
+      DetailType: 'customer.created',
+      Detail: '{"n":0}',
+    });
     expect(failed.map((e) => e.detail.n)).toEqual([2, 12]);
   });
 });

@@ -2,7 +2,7 @@
 // against DynamoDB Local.
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { personKey, purchaseSk } from '../../functions/shared/keys.ts';
+import { purchaseKey } from '../../functions/store/keys.ts';
 import { reevooCreatePurchaser, reevooPurchaserAndPurchases } from '../fixtures/seeds.ts';
 import { assertContract, problemResponse, purchaserResponse } from '../support/contract.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
@@ -59,7 +59,6 @@ describe('seed: reevoo-purchaser-and-purchases.md', () => {
     // The example response shows a purchaser known from before (country, postcode) whose first two
     // purchases have history: put the store in that state first.
     await post(trkref, { email, country: 'UK', postcode: '10800' });
-    const pk = personKey(trkref, email);
     const history = [
       { ...seed.purchases[0]!, review_token: 'tok-1' },
       { ...seed.purchases[1]!, review_token: 'tok-2', review_url: undefined },
@@ -68,7 +67,12 @@ describe('seed: reevoo-purchaser-and-purchases.md', () => {
       await t.store.doc.send(
         new PutCommand({
           TableName: t.tableName,
-          Item: { pk, sk: purchaseSk(purchase.order_ref, purchase.sku), entity: 'purchase', ...purchase, ...(review_url ? { review_url } : {}) },
+          Item: {
+            ...purchaseKey(trkref, email, purchase.order_ref, purchase.sku),
+            entity: 'purchase',
+            ...purchase,
+            ...(review_url ? { review_url } : {}),
+          },
         }),
       );
     }
@@ -101,7 +105,13 @@ describe('seed: reevoo-purchaser-and-purchases.md', () => {
     const email = 'secret.person+tag@example.com';
     const res = await post('ACME', { email, purchases: [{ order_ref: 'E1', sku: 'S1' }] });
     const url = res.json.purchases[0].review_url as string;
-    const forms = [email, encodeURIComponent(email), Buffer.from(email).toString('base64'), Buffer.from(email).toString('base64url'), Buffer.from(email).toString('hex')];
+    const forms = [
+      email,
+      encodeURIComponent(email),
+      Buffer.from(email).toString('base64'),
+      Buffer.from(email).toString('base64url'),
+      Buffer.from(email).toString('hex'),
+    ];
     for (const form of forms) expect(url).not.toContain(form);
     expect(url).not.toMatch(/secret|example\.com/);
     expect(reviewLinks.verify('ACME', url.split('/').at(-1)!)).toBe(true);
@@ -129,7 +139,10 @@ describe('contract details', () => {
 
   it('accepts a base64-encoded body and a charset parameter', async () => {
     const body = Buffer.from(JSON.stringify({ email: 'b64@example.com' })).toString('base64');
-    const res = await post('ACME', body, { isBase64Encoded: true, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    const res = await post('ACME', body, {
+      isBase64Encoded: true,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
     expect(res.statusCode).toBe(201);
   });
 
@@ -144,7 +157,13 @@ describe('contract details', () => {
     expect(res.headers['x-request-id']).toBe(event.requestContext.requestId);
     const lines = log.lines.map((line) => JSON.parse(line));
     expect(lines).toContainEqual(
-      expect.objectContaining({ level: 'debug', message: 'request', request_id: event.requestContext.requestId, status: 201, route: 'CreatePurchaser' }),
+      expect.objectContaining({
+        level: 'debug',
+        message: 'request',
+        request_id: event.requestContext.requestId,
+        status: 201,
+        route: 'CreatePurchaser',
+      }),
     );
     expect(log.lines.join('\n')).not.toMatch(/private|Privateperson/i);
   });
@@ -173,7 +192,10 @@ describe('errors', () => {
 
   it('a body that is not JSON by content type is 415', async () => {
     problem(await post('ACME', { email: 'a@b.co' }, { headers: { 'content-type': 'text/plain' } }), 415);
-    problem(await post('ACME', 'email=a@b.co', { headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
+    problem(
+      await post('ACME', 'email=a@b.co', { headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      415,
+    );
   });
 
   it('a body over 256 KB is 413, before it is parsed', async () => {
@@ -184,7 +206,12 @@ describe('errors', () => {
 
   it('schema violations are 422 naming every bad field', async () => {
     const body = problem(await post('ACME', { email: 'nope', country: 'Narnia', purchases: [{ sku: '' }] }), 422);
-    expect(body.errors!.map((e) => e.pointer)).toEqual(['/email', '/country', '/purchases/0/order_ref', '/purchases/0/sku']);
+    expect(body.errors!.map((e) => e.pointer)).toEqual([
+      '/email',
+      '/country',
+      '/purchases/0/order_ref',
+      '/purchases/0/sku',
+    ]);
   });
 
   it('a body that is not an object is 422 at the root', async () => {
@@ -192,12 +219,19 @@ describe('errors', () => {
     expect(body.errors).toEqual([{ pointer: '', detail: 'must be a JSON object' }]);
   });
 
-  it.each(['AC ME', 'AC#ME', 'x'.repeat(65), 'ACME/../OTHER', ''])('trkref %j is 404 and writes nothing', async (trkref) => {
-    const body = problem(await post(trkref, { email: 'tenant@example.com' }), 404);
-    expect(body.detail).toMatch(/trkref/);
-    const { Items } = await t.store.doc.send(
-      new ScanCommand({ TableName: t.tableName, FilterExpression: 'email = :e', ExpressionAttributeValues: { ':e': 'tenant@example.com' } }),
-    );
-    expect(Items).toEqual([]);
-  });
+  it.each(['AC ME', 'AC#ME', 'x'.repeat(65), 'ACME/../OTHER', ''])(
+    'trkref %j is 404 and writes nothing',
+    async (trkref) => {
+      const body = problem(await post(trkref, { email: 'tenant@example.com' }), 404);
+      expect(body.detail).toMatch(/trkref/);
+      const { Items } = await t.store.doc.send(
+        new ScanCommand({
+          TableName: t.tableName,
+          FilterExpression: 'email = :e',
+          ExpressionAttributeValues: { ':e': 'tenant@example.com' },
+        }),
+      );
+      expect(Items).toEqual([]);
+    },
+  );
 });

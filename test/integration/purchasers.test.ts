@@ -3,7 +3,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getPurchaser, type PurchaserDeps, upsertPurchaser } from '../../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
-import { personKey, purchaseSk } from '../../functions/shared/keys.ts';
+import { purchaseKey, purchaserKey } from '../../functions/store/keys.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { holdCommand } from '../support/faults.ts';
 
@@ -54,30 +54,59 @@ describe('create-or-update', () => {
 
   it('writes nothing when a repeat changes nothing, and keeps the purchaser id', async () => {
     const email = uniqueEmail();
-    const input = { trkref: 'ACME', email, fields: { title: 'Dr', surname: null }, purchases: [{ order_ref: 'N', sku: 'S' }] };
+    const input = {
+      trkref: 'ACME',
+      email,
+      fields: { title: 'Dr', surname: null },
+      purchases: [{ order_ref: 'N', sku: 'S' }],
+    };
     const first = await upsertPurchaser(t.store, input, deps);
     const again = await upsertPurchaser(t.store, input, at('2026-03-01T00:00:00Z'));
     expect(again.created).toBe(false);
     expect(again.purchaser).toEqual(first.purchaser);
     expect(first.purchaser.id).toMatch(/^pur_[0-9a-f]{32}$/);
     const items = await t.store.doc.send(
-      new QueryCommand({ TableName: t.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': personKey('ACME', email) } }),
+      new QueryCommand({
+        TableName: t.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': purchaserKey('ACME', email).pk },
+      }),
     );
     const purchaser = items.Items!.find((item) => item.entity === 'purchaser')!;
     expect(purchaser).toMatchObject({ version: 1, updated_at: '2026-01-02T03:04:05Z' });
     expect(items.Items!.find((item) => item.entity === 'purchase')!.purchaser_id).toBe(first.purchaser.id);
     // A real change writes again.
     const changed = await upsertPurchaser(t.store, { ...input, fields: { title: 'Prof' } }, at('2026-03-01T00:00:00Z'));
-    expect(changed.purchaser).toMatchObject({ id: first.purchaser.id, title: 'Prof', updated_at: '2026-03-01T00:00:00Z' });
+    expect(changed.purchaser).toMatchObject({
+      id: first.purchaser.id,
+      title: 'Prof',
+      updated_at: '2026-03-01T00:00:00Z',
+    });
   });
 
   it('adds purchases it has not seen and returns exactly the purchases of the request, in order', async () => {
     const email = uniqueEmail();
     const base = { trkref: 'ACME', email, fields: {} };
-    await upsertPurchaser(t.store, { ...base, purchases: [{ order_ref: 'O1', sku: 'A' }, { order_ref: 'O2', sku: 'B' }] }, deps);
+    await upsertPurchaser(
+      t.store,
+      {
+        ...base,
+        purchases: [
+          { order_ref: 'O1', sku: 'A' },
+          { order_ref: 'O2', sku: 'B' },
+        ],
+      },
+      deps,
+    );
     const result = await upsertPurchaser(
       t.store,
-      { ...base, purchases: [{ order_ref: 'O3', sku: 'C' }, { order_ref: 'O1', sku: 'A' }] },
+      {
+        ...base,
+        purchases: [
+          { order_ref: 'O3', sku: 'C' },
+          { order_ref: 'O1', sku: 'A' },
+        ],
+      },
       deps,
     );
     expect(result.purchases.map((p) => `${p.order_ref}/${p.sku}`)).toEqual(['O3/C', 'O1/A']);
@@ -88,15 +117,18 @@ describe('create-or-update', () => {
 
   it('keeps the review state, link and token of a purchase already stored', async () => {
     const email = uniqueEmail();
-    await upsertPurchaser(t.store, { trkref: 'ACME', email, fields: {}, purchases: [{ order_ref: 'P', sku: 'S' }] }, deps);
+    await upsertPurchaser(
+      t.store,
+      { trkref: 'ACME', email, fields: {}, purchases: [{ order_ref: 'P', sku: 'S' }] },
+      deps,
+    );
     const before = (await getPurchaser(t.store, 'ACME', email))!.purchases[0]!;
     // As the review lifecycle would leave it:
     await t.store.doc.send(
       new PutCommand({
         TableName: t.tableName,
         Item: {
-          pk: personKey('ACME', email),
-          sk: purchaseSk('P', 'S'),
+          ...purchaseKey('ACME', email, 'P', 'S'),
           entity: 'purchase',
           order_ref: 'P',
           sku: 'S',
@@ -134,7 +166,10 @@ describe('create-or-update', () => {
       { ...base, purchases: [{ order_ref: 'D', sku: 'S', purchase_date: '2025-12-24' }] },
       deps,
     );
-    expect(second.purchases[0]).toMatchObject({ purchase_date: '2025-12-24', review_token: first.purchases[0]!.review_token });
+    expect(second.purchases[0]).toMatchObject({
+      purchase_date: '2025-12-24',
+      review_token: first.purchases[0]!.review_token,
+    });
   });
 
   it('treats a repeated order_ref + sku in one request as one purchase, listed as often as sent', async () => {
@@ -145,7 +180,10 @@ describe('create-or-update', () => {
         trkref: 'ACME',
         email,
         fields: {},
-        purchases: [{ order_ref: 'R', sku: 'S' }, { order_ref: 'R', sku: 'S', purchase_date: '2026-01-01' }],
+        purchases: [
+          { order_ref: 'R', sku: 'S' },
+          { order_ref: 'R', sku: 'S', purchase_date: '2026-01-01' },
+        ],
       },
       deps,
     );
@@ -165,7 +203,11 @@ describe('create-or-update', () => {
   it('identifies the purchaser by trimmed, lower-cased email', async () => {
     const email = uniqueEmail();
     await upsertPurchaser(t.store, { trkref: 'ACME', email, fields: {}, purchases: [] }, deps);
-    const again = await upsertPurchaser(t.store, { trkref: 'ACME', email: `  ${email.toUpperCase()} `, fields: {}, purchases: [] }, deps);
+    const again = await upsertPurchaser(
+      t.store,
+      { trkref: 'ACME', email: `  ${email.toUpperCase()} `, fields: {}, purchases: [] },
+      deps,
+    );
     expect(again.created).toBe(false);
   });
 });
@@ -173,8 +215,16 @@ describe('create-or-update', () => {
 describe('isolation', () => {
   it('the same email in two organisations is two purchasers', async () => {
     const email = uniqueEmail();
-    const a = await upsertPurchaser(t.store, { trkref: 'ORG_A', email, fields: { first_name: 'A' }, purchases: [{ order_ref: 'X', sku: 'Y' }] }, deps);
-    const b = await upsertPurchaser(t.store, { trkref: 'ORG_B', email, fields: { first_name: 'B' }, purchases: [] }, deps);
+    const a = await upsertPurchaser(
+      t.store,
+      { trkref: 'ORG_A', email, fields: { first_name: 'A' }, purchases: [{ order_ref: 'X', sku: 'Y' }] },
+      deps,
+    );
+    const b = await upsertPurchaser(
+      t.store,
+      { trkref: 'ORG_B', email, fields: { first_name: 'B' }, purchases: [] },
+      deps,
+    );
     expect([a.created, b.created]).toEqual([true, true]);
     expect((await getPurchaser(t.store, 'ORG_A', email))!.purchaser.first_name).toBe('A');
     expect((await getPurchaser(t.store, 'ORG_B', email))!.purchases).toEqual([]);
@@ -192,13 +242,19 @@ describe('isolation', () => {
     ];
     await upsertPurchaser(t.store, { trkref: 'ACME', email, fields: {}, purchases: tricky }, deps);
     const stored = (await getPurchaser(t.store, 'ACME', email))!;
-    expect(stored.purchases.map((p) => [p.order_ref, p.sku]).sort()).toEqual(tricky.map((p) => [p.order_ref, p.sku]).sort());
+    expect(stored.purchases.map((p) => [p.order_ref, p.sku]).sort()).toEqual(
+      tricky.map((p) => [p.order_ref, p.sku]).sort(),
+    );
     expect(stored.purchaser.email).toBe(email);
   });
 
   it('an email holding key syntax stays inside its own partition', async () => {
     const victim = uniqueEmail();
-    await upsertPurchaser(t.store, { trkref: 'VICTIM', email: victim, fields: { first_name: 'V' }, purchases: [] }, deps);
+    await upsertPurchaser(
+      t.store,
+      { trkref: 'VICTIM', email: victim, fields: { first_name: 'V' }, purchases: [] },
+      deps,
+    );
     // Whatever the email says, the partition starts with the requesting organisation.
     const attacker = await upsertPurchaser(
       t.store,
@@ -227,7 +283,7 @@ describe('concurrency', () => {
       new QueryCommand({
         TableName: t.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': personKey('ACME', email) },
+        ExpressionAttributeValues: { ':pk': purchaserKey('ACME', email).pk },
       }),
     );
     expect(stored.Items!.filter((item) => item.entity === 'purchase')).toHaveLength(50);
@@ -238,16 +294,31 @@ describe('concurrency', () => {
   it('two first requests for one purchaser at once agree on its id, purchases included', async () => {
     const email = uniqueEmail();
     const slow = t.newStore();
-    const { held, release } = holdCommand(slow, (command, input) => command === 'UpdateItemCommand' && input.Key?.sk === 'PURCHASER');
-    const first = upsertPurchaser(slow, { trkref: 'ACME', email, fields: {}, purchases: [{ order_ref: 'F1', sku: 'S' }] }, deps);
+    const { held, release } = holdCommand(
+      slow,
+      (command, input) => command === 'UpdateItemCommand' && input.Key?.sk === 'PURCHASER',
+    );
+    const first = upsertPurchaser(
+      slow,
+      { trkref: 'ACME', email, fields: {}, purchases: [{ order_ref: 'F1', sku: 'S' }] },
+      deps,
+    );
     await held; // it has read "no purchaser" and written its purchase; its purchaser write waits
-    const second = await upsertPurchaser(t.store, { trkref: 'ACME', email, fields: {}, purchases: [{ order_ref: 'F2', sku: 'S' }] }, deps);
+    const second = await upsertPurchaser(
+      t.store,
+      { trkref: 'ACME', email, fields: {}, purchases: [{ order_ref: 'F2', sku: 'S' }] },
+      deps,
+    );
     release();
     const done = await first;
     expect([done.created, second.created]).toEqual([false, true]);
     expect(done.purchaser.id).toBe(second.purchaser.id);
     const stored = await t.store.doc.send(
-      new QueryCommand({ TableName: t.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': personKey('ACME', email) } }),
+      new QueryCommand({
+        TableName: t.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': purchaserKey('ACME', email).pk },
+      }),
     );
     const purchases = stored.Items!.filter((item) => item.entity === 'purchase');
     expect(purchases.map((item) => item.order_ref).sort()).toEqual(['F1', 'F2']);
@@ -258,7 +329,11 @@ describe('concurrency', () => {
     const email = uniqueEmail();
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
-        upsertPurchaser(t.newStore(), { trkref: 'ACME', email, fields: {}, purchases: [{ order_ref: 'SAME', sku: 'S' }] }, deps),
+        upsertPurchaser(
+          t.newStore(),
+          { trkref: 'ACME', email, fields: {}, purchases: [{ order_ref: 'SAME', sku: 'S' }] },
+          deps,
+        ),
       ),
     );
     expect(new Set(results.map((r) => r.purchases[0]!.review_token)).size).toBe(1);

@@ -46,17 +46,20 @@ const nearValidPurchaser = fc.record(
     postcode: maybe(fc.string({ maxLength: 10 })),
     purchases: fc.oneof(
       { weight: 12, arbitrary: fc.constant([]) },
-      { weight: 12, arbitrary: fc.array(
-        fc.record(
-          {
-            order_ref: maybe(fc.stringMatching(/^[A-Z0-9#%]{1,8}$/)),
-            sku: maybe(fc.stringMatching(/^[A-Z0-9#%]{1,8}$/)),
-            purchase_date: maybe(fc.constantFrom('2024-02-29', '2023-02-29', '2025-13-01', '2026-01-31')),
-          },
-          { requiredKeys: ['order_ref', 'sku'] },
+      {
+        weight: 12,
+        arbitrary: fc.array(
+          fc.record(
+            {
+              order_ref: maybe(fc.stringMatching(/^[A-Z0-9#%]{1,8}$/)),
+              sku: maybe(fc.stringMatching(/^[A-Z0-9#%]{1,8}$/)),
+              purchase_date: maybe(fc.constantFrom('2024-02-29', '2023-02-29', '2025-13-01', '2026-01-31')),
+            },
+            { requiredKeys: ['order_ref', 'sku'] },
+          ),
+          { maxLength: 12 },
         ),
-        { maxLength: 12 },
-      ) },
+      },
       nasty,
     ),
   },
@@ -65,12 +68,17 @@ const nearValidPurchaser = fc.record(
 
 const nearValidCustomer = fc.record(
   {
-    corporation_id: maybe(fc.oneof({ weight: 6, arbitrary: fc.constantFrom('corp_1', 'corp-2') }, fc.stringMatching(/^[a-z0-9_-]{1,10}$/))),
+    corporation_id: maybe(
+      fc.oneof({ weight: 6, arbitrary: fc.constantFrom('corp_1', 'corp-2') }, fc.stringMatching(/^[a-z0-9_-]{1,10}$/)),
+    ),
     name: maybe(fc.string({ minLength: 3, maxLength: 20 })),
     email: fc.oneof({ weight: 12, arbitrary: simpleEmail }, fc.constant(null), nasty),
     external_id: maybe(fc.string({ maxLength: 10 })),
     shipping_address: maybe(
-      fc.record({ line1: maybe(fc.string()), city: maybe(fc.string()), country: maybe(fc.constantFrom('US', 'gb', 'ZZ')) }, { requiredKeys: [] }),
+      fc.record(
+        { line1: maybe(fc.string()), city: maybe(fc.string()), country: maybe(fc.constantFrom('US', 'gb', 'ZZ')) },
+        { requiredKeys: [] },
+      ),
     ),
   },
   { requiredKeys: ['corporation_id', 'name'] },
@@ -82,7 +90,9 @@ const rawBody = (json: fc.Arbitrary<unknown>) =>
     { weight: 5, arbitrary: json.map((value) => ({ body: JSON.stringify(value), isBase64Encoded: false })) },
     { weight: 2, arbitrary: fc.jsonValue().map((value) => ({ body: JSON.stringify(value), isBase64Encoded: false })) },
     fc.string({ unit: 'binary', maxLength: 200 }).map((body) => ({ body, isBase64Encoded: false })),
-    fc.uint8Array({ maxLength: 200 }).map((bytes) => ({ body: Buffer.from(bytes).toString('base64'), isBase64Encoded: true })),
+    fc
+      .uint8Array({ maxLength: 200 })
+      .map((bytes) => ({ body: Buffer.from(bytes).toString('base64'), isBase64Encoded: true })),
     fc.constant({ body: undefined, isBase64Encoded: false }),
   );
 
@@ -95,21 +105,39 @@ function check(res: TestResponse, contract: Parameters<typeof assertContract>[0]
 describe('no client input yields a server error', () => {
   it('POST /v4/organisations/{trkref}/purchasers', async () => {
     const handler = purchaserHandler(t.store);
-    const trkref = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('ACME', 'OTHER_1') }, fc.constantFrom('FOREIGN', 'acme'), nasty);
+    const trkref = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom('ACME', 'OTHER_1') },
+      fc.constantFrom('FOREIGN', 'acme'),
+      nasty,
+    );
     let successes = 0;
     await fc.assert(
-      fc.asyncProperty(trkref, rawBody(nearValidPurchaser), contentType, async (org, { body, isBase64Encoded }, type) => {
-        const res = await invoke(
-          handler,
-          httpEvent({ path: '/v4/organisations/x/purchasers', pathParameters: { trkref: org }, body, isBase64Encoded, headers: { 'content-type': type }, principal: caller }),
-        );
-        check(res, purchaserResponse);
-        if (res.statusCode < 300) {
-          successes++;
-          expect(caller.orgs).toContain(org);
-          expect(res.json.purchases).toHaveLength((JSON.parse(body!) as { purchases?: unknown[] }).purchases?.length ?? 0);
-        }
-      }),
+      fc.asyncProperty(
+        trkref,
+        rawBody(nearValidPurchaser),
+        contentType,
+        async (org, { body, isBase64Encoded }, type) => {
+          const res = await invoke(
+            handler,
+            httpEvent({
+              path: '/v4/organisations/x/purchasers',
+              pathParameters: { trkref: org },
+              body,
+              isBase64Encoded,
+              headers: { 'content-type': type },
+              principal: caller,
+            }),
+          );
+          check(res, purchaserResponse);
+          if (res.statusCode < 300) {
+            successes++;
+            expect(caller.orgs).toContain(org);
+            expect(res.json.purchases).toHaveLength(
+              (JSON.parse(body!) as { purchases?: unknown[] }).purchases?.length ?? 0,
+            );
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
     // The generators must reach the success path often enough for the contract check to matter.
@@ -121,7 +149,16 @@ describe('no client input yields a server error', () => {
     let successes = 0;
     await fc.assert(
       fc.asyncProperty(rawBody(nearValidCustomer), contentType, async ({ body, isBase64Encoded }, type) => {
-        const res = await invoke(handler, httpEvent({ path: '/customers', body, isBase64Encoded, headers: { 'content-type': type }, principal: caller }));
+        const res = await invoke(
+          handler,
+          httpEvent({
+            path: '/customers',
+            body,
+            isBase64Encoded,
+            headers: { 'content-type': type },
+            principal: caller,
+          }),
+        );
         check(res, customerResponse);
         if (res.statusCode === 201) {
           successes++;

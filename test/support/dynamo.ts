@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { ensureTable, localClientConfig } from '../../lib/dynamodb-local.ts';
-import { createDocumentClient, type Store } from '../../functions/shared/store.ts';
+import { createDocumentClient, type Store } from '../../functions/store/client.ts';
+import { ensureTable, localClientConfig } from '../../local/dynamodb.ts';
 
 export const dynamoEndpoint = () => inject('dynamoEndpoint');
 

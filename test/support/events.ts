@@ -1,8 +1,8 @@
 // API Gateway HTTP API (payload 2.0) events and Lambda contexts for calling handlers directly.
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { HttpResponse } from '../../functions/shared/http.ts';
-import { type AuthFailure, contextFor, type Principal } from '../../functions/shared/principal.ts';
+import type { Context } from 'aws-lambda';
+import { type AuthFailure, contextFor, type Principal } from '../../functions/http/principal.ts';
+import type { HttpEvent, HttpHandler } from '../../functions/http/route.ts';
 
 export interface EventInit {
   method?: string;
@@ -29,11 +29,13 @@ export const partner = (orgs: string[], platform: string | null = null): Princip
 
 function defaultPrincipal(init: EventInit): Principal {
   const body = typeof init.body === 'object' && init.body !== null ? (init.body as Record<string, unknown>) : {};
-  const orgs = [init.pathParameters?.trkref, body.corporation_id].filter((org): org is string => typeof org === 'string');
+  const orgs = [init.pathParameters?.trkref, body.corporation_id].filter(
+    (org): org is string => typeof org === 'string',
+  );
   return partner(orgs);
 }
 
-export function httpEvent(init: EventInit): APIGatewayProxyEventV2 {
+export function httpEvent(init: EventInit): HttpEvent {
   const body = init.body === undefined || typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
   const method = init.method ?? 'POST';
   return {
@@ -56,8 +58,10 @@ export function httpEvent(init: EventInit): APIGatewayProxyEventV2 {
       timeEpoch: Date.now(),
       ...(init.principal === null
         ? {}
-        : { authorizer: { lambda: contextFor(init.principal === undefined ? defaultPrincipal(init) : init.principal) } }),
-    } as APIGatewayProxyEventV2['requestContext'],
+        : {
+            authorizer: { lambda: contextFor(init.principal === undefined ? defaultPrincipal(init) : init.principal) },
+          }),
+    },
     ...(body === undefined ? {} : { body }),
     isBase64Encoded: init.isBase64Encoded ?? false,
   };
@@ -83,13 +87,11 @@ export interface TestResponse {
   headers: Record<string, string>;
   body: string;
   /** The body parsed as JSON, when there is one. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests walk response bodies (`res.json.purchases[0].review_url`); contracts are checked by assertContract
   json: any;
 }
 
-export async function invoke(
-  handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>,
-  event: APIGatewayProxyEventV2,
-): Promise<TestResponse> {
+export async function invoke(handler: HttpHandler, event: HttpEvent): Promise<TestResponse> {
   const response = await handler(event, lambdaContext());
   const body = response.body ?? '';
   return {

@@ -1,14 +1,24 @@
 // SDK middlewares for what DynamoDB Local cannot do: fail like a throttled or slow service, or
 // leave keys unprocessed. They sit at the start of the client's stack, so they see and return
 // plain (document) values, as the domain code does.
-import type { Store } from '../../functions/shared/store.ts';
+import type { Store } from '../../functions/store/client.ts';
 
-export type Fault = (command: string, input: any) => { error: Error } | { output: Record<string, unknown> } | undefined;
+/** The parts of a DynamoDB (document client) command input that faults and holds look at. */
+export interface CommandInput {
+  readonly Key?: Record<string, unknown>;
+  readonly Item?: Record<string, unknown>;
+  readonly RequestItems?: Record<string, unknown>;
+}
+
+export type Fault = (
+  command: string,
+  input: CommandInput,
+) => { error: Error } | { output: Record<string, unknown> } | undefined;
 
 export function injectFault(store: Store, fault: Fault): void {
   store.doc.middlewareStack.add(
     (next, context) => async (args) => {
-      const outcome = fault(context.commandName ?? '', args.input);
+      const outcome = fault(context.commandName ?? '', args.input as CommandInput);
       if (outcome && 'error' in outcome) throw outcome.error;
       if (outcome) return { output: { $metadata: {}, ...outcome.output }, response: {} } as never;
       return next(args);
@@ -34,7 +44,7 @@ export function recordCommands(store: Store): Set<string> {
  * Holds the first command `matches` accepts until `release()` is called; `held` resolves once it
  * is being held. For proving what happens while a request is still running, without timing.
  */
-export function holdCommand(store: Store, matches: (command: string, input: any) => boolean) {
+export function holdCommand(store: Store, matches: (command: string, input: CommandInput) => boolean) {
   let release!: () => void;
   let reached!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
@@ -42,7 +52,7 @@ export function holdCommand(store: Store, matches: (command: string, input: any)
   let used = false;
   store.doc.middlewareStack.add(
     (next, context) => async (args) => {
-      if (!used && matches(context.commandName ?? '', args.input)) {
+      if (!used && matches(context.commandName ?? '', args.input as CommandInput)) {
         used = true;
         reached();
         await gate;

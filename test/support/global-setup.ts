@@ -1,6 +1,6 @@
 // Starts one DynamoDB Local (in memory, shared-database mode) for the whole test run.
 import type { TestProject } from 'vitest/node';
-import { freePort, javaProblem, startDynamoDbLocal } from '../../lib/dynamodb-local.ts';
+import { freePort, javaProblem, startDynamoDbLocal } from '../../local/dynamodb.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,13 +1,16 @@
 // The real handlers, wired to a test table instead of the environment.
-import { createCustomerHandler } from '../../functions/customers/create.ts';
+import { createCustomerRoute } from '../../functions/customers/api.ts';
 import { newCustomerId } from '../../functions/customers/customers.ts';
-import { createPurchaserHandler } from '../../functions/purchasers/create.ts';
+import { createPurchaserRoute } from '../../functions/purchasers/api.ts';
 import { createReviewLinks, newReviewToken } from '../../functions/purchasers/review-links.ts';
-import { createLogger, type Logger } from '../../functions/shared/logger.ts';
-import type { Store } from '../../functions/shared/store.ts';
+import { createLogger, type Logger } from '../../functions/runtime/logger.ts';
+import type { Store } from '../../functions/store/client.ts';
 
 export const REVIEW_BASE_URL = 'https://reviews.test';
-export const reviewLinks = createReviewLinks({ baseUrl: REVIEW_BASE_URL, secret: 'test-secret-test-secret-test-secret-0123' });
+export const reviewLinks = createReviewLinks({
+  baseUrl: REVIEW_BASE_URL,
+  secret: 'test-secret-test-secret-test-secret-0123',
+});
 
 export const silentLog = createLogger({ level: 'silent' });
 
@@ -18,7 +21,7 @@ export function capturingLog(): Logger & { lines: string[] } {
 }
 
 export const purchaserHandler = (store: Store, log: Logger = silentLog) =>
-  createPurchaserHandler({ store, log, reviewLinks, now: () => new Date(), newReviewToken });
+  createPurchaserRoute({ store, log, reviewLinks, now: () => new Date(), newReviewToken });
 
 export const customerHandler = (store: Store, log: Logger = silentLog) =>
-  createCustomerHandler({ store, log, now: () => new Date(), newCustomerId });
+  createCustomerRoute({ store, log, now: () => new Date(), newCustomerId });

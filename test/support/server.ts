@@ -1,7 +1,7 @@
 // The local server with the real handler and authorizer modules, configured through environment
 // variables as on Lambda, on a table of its own; requests over real HTTP.
 import { createApiKey } from '../../functions/auth/api-keys.ts';
-import { loadHandlers, type LocalServer, repositoryRoot, startLocalServer } from '../../lib/local-server.ts';
+import { type LocalServer, loadHandlers, repositoryRoot, startLocalServer } from '../../local/server.ts';
 import { createTestTable, dynamoEndpoint, type TestTable } from './dynamo.ts';
 
 export interface TestServer {
@@ -9,7 +9,11 @@ export interface TestServer {
   readonly table: TestTable;
   /** A key for `orgs`; returns its Bearer token. */
   key(orgs: string[], options?: { platform?: string }): Promise<{ id: string; secret: string; token: string }>;
-  request(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -28,7 +32,9 @@ export async function startTestServer(label: string): Promise<TestServer> {
       return fetch(`${server.url}${path}`, {
         method,
         headers: { 'content-type': 'application/json', ...headers },
-        ...(body === undefined ? {} : { body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) }),
+        ...(body === undefined
+          ? {}
+          : { body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) }),
       });
     },
     close: () => server.close(),

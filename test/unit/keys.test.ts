@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { customerIdKey, isOrgId, normaliseEmail, personKey, purchaseSk } from '../../functions/shared/keys.ts';
+import {
+  customerIndexKey,
+  customerKey,
+  isOrgId,
+  normaliseEmail,
+  purchaseKey,
+  purchaserKey,
+  purchaseSortKey,
+} from '../../functions/store/keys.ts';
 
 describe('organisation ids', () => {
   it.each(['ACME', 'corp_123', 'a', 'b6d009b0-d174-463f-b030-94643c28e209', 'x'.repeat(64)])('accepts %s', (id) => {
@@ -15,14 +23,16 @@ describe('organisation ids', () => {
   );
 
   it('key builders refuse an id outside the alphabet, whoever calls them', () => {
-    expect(() => personKey('ACME#EMAIL#x@y.com', 'a@b.com')).toThrow(RangeError);
-    expect(() => customerIdKey('a b', 'cust_1')).toThrow(RangeError);
+    expect(() => purchaserKey('ACME#EMAIL#x@y.com', 'a@b.com')).toThrow(RangeError);
+    expect(() => purchaseKey('ACME#', 'a@b.com', 'O', 'S')).toThrow(RangeError);
+    expect(() => customerKey('a b', { id: 'cust_1' })).toThrow(RangeError);
+    expect(() => customerIndexKey('a b', 'cust_1')).toThrow(RangeError);
   });
 });
 
-describe('person key', () => {
+describe('person partition', () => {
   it('normalises the email: one person, one key', () => {
-    expect(personKey('ACME', '  Jane@Example.COM ')).toBe('ORG#ACME#EMAIL#jane@example.com');
+    expect(purchaserKey('ACME', '  Jane@Example.COM ').pk).toBe('ORG#ACME#EMAIL#jane@example.com');
     expect(normaliseEmail(' A@B.C ')).toBe('a@b.c');
   });
 
@@ -32,7 +42,7 @@ describe('person key', () => {
     fc.assert(
       fc.property(org, email, org, email, (o1, e1, o2, e2) => {
         fc.pre(o1 !== o2 || normaliseEmail(e1) !== normaliseEmail(e2));
-        expect(personKey(o1, e1)).not.toBe(personKey(o2, e2));
+        expect(purchaserKey(o1, e1).pk).not.toBe(purchaserKey(o2, e2).pk);
       }),
       { numRuns: 2000 },
     );
@@ -41,9 +51,9 @@ describe('person key', () => {
 
 describe('purchase sort key', () => {
   it('escapes the delimiter so parts cannot run into each other', () => {
-    expect(purchaseSk('A#B', 'C')).not.toBe(purchaseSk('A', 'B#C'));
-    expect(purchaseSk('A%23', 'B')).not.toBe(purchaseSk('A#', 'B'));
-    expect(purchaseSk('A#B', 'C')).toBe('PURCHASE#A%23B#C');
+    expect(purchaseSortKey('A#B', 'C')).not.toBe(purchaseSortKey('A', 'B#C'));
+    expect(purchaseSortKey('A%23', 'B')).not.toBe(purchaseSortKey('A#', 'B'));
+    expect(purchaseSortKey('A#B', 'C')).toBe('PURCHASE#A%23B#C');
   });
 
   it('is injective over arbitrary order refs and skus', () => {
@@ -51,7 +61,7 @@ describe('purchase sort key', () => {
     fc.assert(
       fc.property(part, part, part, part, (o1, s1, o2, s2) => {
         fc.pre(o1 !== o2 || s1 !== s2);
-        expect(purchaseSk(o1, s1)).not.toBe(purchaseSk(o2, s2));
+        expect(purchaseSortKey(o1, s1)).not.toBe(purchaseSortKey(o2, s2));
       }),
       { numRuns: 5000 },
     );

@@ -7,7 +7,9 @@ describe('review links', () => {
   it('puts a signed token under the questionnaire path of the base URL', () => {
     const token = newReviewToken();
     const url = links.questionnaireUrl('ACME', token);
-    expect(url).toMatch(new RegExp(`^https://reviews\\.example\\.com/questionnaire/ACME/${token}\\.[A-Za-z0-9_-]{32}$`));
+    expect(url).toMatch(
+      new RegExp(`^https://reviews\\.example\\.com/questionnaire/ACME/${token}\\.[A-Za-z0-9_-]{32}$`),
+    );
     expect(links.verify('ACME', url.split('/').at(-1)!)).toBe(true);
   });
 

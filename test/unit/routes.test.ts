@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { matchRoute, routes } from '../../lib/routes.ts';
+import { matchRoute, routes } from '../../contract/routes.ts';
 
 describe('route table', () => {
   it('matches a path parameter and decodes it', () => {
     const match = matchRoute('POST', '/v4/organisations/AC%2DME/purchasers');
-    expect(match).toMatchObject({ kind: 'route', route: { name: 'CreatePurchaser' }, pathParameters: { trkref: 'AC-ME' } });
+    expect(match).toMatchObject({
+      kind: 'route',
+      route: { name: 'CreatePurchaser' },
+      pathParameters: { trkref: 'AC-ME' },
+    });
   });
 
   it('method names are case-insensitive', () => {
@@ -15,12 +19,16 @@ describe('route table', () => {
     expect(matchRoute('GET', '/customers')).toEqual({ kind: 'method-not-allowed', allow: ['POST'] });
   });
 
-  it.each(['/', '/customers/', '/customer', '/v4/organisations//purchasers', '/v4/organisations/ACME/purchasers/x', '/CUSTOMERS'])(
-    '%s is not found',
-    (path) => {
-      expect(matchRoute('POST', path)).toEqual({ kind: 'not-found' });
-    },
-  );
+  it.each([
+    '/',
+    '/customers/',
+    '/customer',
+    '/v4/organisations//purchasers',
+    '/v4/organisations/ACME/purchasers/x',
+    '/CUSTOMERS',
+  ])('%s is not found', (path) => {
+    expect(matchRoute('POST', path)).toEqual({ kind: 'not-found' });
+  });
 
   it('a malformed percent-encoding is not found, not an exception', () => {
     expect(matchRoute('POST', '/v4/organisations/%E0%A4%A/purchasers')).toEqual({ kind: 'not-found' });

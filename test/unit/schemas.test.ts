@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { customerRequest } from '../../functions/customers/schema.ts';
 import { purchaserRequest } from '../../functions/purchasers/schema.ts';
-import { fieldErrors } from '../../functions/shared/schema.ts';
+import { fieldErrors } from '../../functions/schema/fields.ts';
 import { createCustomerCorporation, reevooCreatePurchaser, reevooPurchaserAndPurchases } from '../fixtures/seeds.ts';
 
 const errorsOf = (schema: v.GenericSchema, input: unknown) => {
@@ -71,7 +71,9 @@ describe('purchaser request', () => {
   });
 
   it('rejects control characters and broken Unicode in identifiers', () => {
-    expect(errorsOf(purchaserRequest, { email: 'a@b.co', purchases: [{ order_ref: 'A\u0000', sku: '\ud800' }] })).toEqual([
+    expect(
+      errorsOf(purchaserRequest, { email: 'a@b.co', purchases: [{ order_ref: 'A\u0000', sku: '\ud800' }] }),
+    ).toEqual([
       { pointer: '/purchases/0/order_ref', detail: 'must not contain control characters' },
       { pointer: '/purchases/0/sku', detail: 'must be valid Unicode text' },
     ]);
@@ -104,7 +106,10 @@ describe('customer request', () => {
       errorsOf(customerRequest, { corporation_id: 'corp#1', name: 'Acme', shipping_address: { country: 'USA' } }),
     ).toEqual([
       { pointer: '/corporation_id', detail: 'must be 1 to 64 letters, digits, "_" or "-"' },
-      { pointer: '/shipping_address/country', detail: 'must be an ISO 3166-1 alpha-2 country code, such as "GB" or "US"' },
+      {
+        pointer: '/shipping_address/country',
+        detail: 'must be an ISO 3166-1 alpha-2 country code, such as "GB" or "US"',
+      },
     ]);
   });
 });

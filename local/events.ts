@@ -16,7 +16,11 @@ export interface EventBridgeEvent {
   detail: unknown;
 }
 
-export function eventBridgeEvent(detailType: string, detail: unknown, options: { id?: string; source?: string } = {}): EventBridgeEvent {
+export function eventBridgeEvent(
+  detailType: string,
+  detail: unknown,
+  options: { id?: string; source?: string } = {},
+): EventBridgeEvent {
   return {
     version: '0',
     id: options.id ?? randomUUID(),

@@ -1,7 +1,6 @@
 // Who is calling: what the authorizer (functions/auth/authorizer.ts) finds out about the API key,
-// and how handlers read it back from API Gateway's authorizer context. The context travels as
-// strings only, so organisation ids (which cannot contain commas) are joined with commas.
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+// and how the boundary reads it back from API Gateway's authorizer context. The context travels
+// as strings only, so organisation ids (which cannot contain commas) are joined with commas.
 
 export type AuthFailure = 'missing' | 'malformed' | 'unknown' | 'revoked';
 
@@ -22,12 +21,14 @@ export const contextFor = (outcome: Principal | AuthFailure): AuthorizerContext 
     ? { authenticated: 'false', reason: outcome }
     : { authenticated: 'true', key_id: outcome.keyId, orgs: outcome.orgs.join(','), platform: outcome.platform ?? '' };
 
+/** The authorizer's context as it reaches a function: whatever API Gateway passed, if anything. */
+export type ReceivedAuthorizerContext = Readonly<Record<string, unknown>> | undefined;
+
 /**
  * The caller as the authorizer described it. No authorizer context at all (a route deployed
  * without the authorizer) counts as a missing key: the check fails closed.
  */
-export function principalOf(event: APIGatewayProxyEventV2): Principal | AuthFailure {
-  const context = (event.requestContext as { authorizer?: { lambda?: Partial<Record<string, unknown>> } }).authorizer?.lambda;
+export function principalFrom(context: ReceivedAuthorizerContext): Principal | AuthFailure {
   if (!context) return 'missing';
   if (context.authenticated !== 'true') {
     const reason = context.reason;
@@ -35,7 +36,9 @@ export function principalOf(event: APIGatewayProxyEventV2): Principal | AuthFail
   }
   return {
     keyId: String(context.key_id),
-    orgs: String(context.orgs ?? '').split(',').filter(Boolean),
+    orgs: String(context.orgs ?? '')
+      .split(',')
+      .filter(Boolean),
     platform: typeof context.platform === 'string' && context.platform !== '' ? context.platform : null,
   };
 }

@@ -1,11 +1,6 @@
 // Errors as `application/problem+json` (RFC 9457). Anything a handler or middleware throws that
 // the client should see is a Problem; everything else becomes a logged 500 without details.
-
-export interface FieldError {
-  /** JSON Pointer (RFC 6901) to the offending member of the request body; `` is the body itself. */
-  readonly pointer: string;
-  readonly detail: string;
-}
+import type { FieldError } from '../schema/fields.ts';
 
 export interface ProblemBody {
   type: string;
@@ -108,13 +103,9 @@ export const unauthenticated = (reason: 'missing' | 'malformed' | 'unknown' | 'r
   );
 
 export const forbiddenOrganisation = (org: string) =>
-  new Problem(
-    403,
-    'forbidden-organisation',
-    'Forbidden',
-    `This API key may not act for organisation "${org}".`,
-    { organisation: org },
-  );
+  new Problem(403, 'forbidden-organisation', 'Forbidden', `This API key may not act for organisation "${org}".`, {
+    organisation: org,
+  });
 
 export const notFound = (detail = 'No resource exists at this path.') =>
   new Problem(404, 'not-found', 'Not found', detail);

@@ -1,10 +1,16 @@
-// Building blocks for request schemas (valibot), and the translation of valibot issues into the
-// `errors` of a 422 problem. Messages read as the end of a sentence naming the field:
+// Building blocks for the schemas of request bodies and event details (valibot), and the
+// translation of valibot issues into field errors (the `errors` of a 422 problem, the reason an
+// event is rejected). Messages read as the end of a sentence naming the field:
 // "/email must be a valid email address".
 import * as v from 'valibot';
+import { ORG_ID_PATTERN } from '../../contract/table.ts';
 import { COUNTRY_CODES } from './countries.ts';
-import { ORG_ID_PATTERN } from './keys.ts';
-import type { FieldError } from './problem.ts';
+
+export interface FieldError {
+  /** JSON Pointer (RFC 6901) to the offending member; `` is the whole value. */
+  readonly pointer: string;
+  readonly detail: string;
+}
 
 const wellFormed = v.check((s: string) => s.isWellFormed(), 'must be valid Unicode text');
 const noControlCharacters = v.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');

@@ -31,9 +31,16 @@ export function readableStack(error: Error): string | undefined {
   const stack = error.stack;
   const found = stack === undefined ? null : bundleMap();
   if (!found) return stack;
-  return stack!.replaceAll(/(file:\/\/[^\s()]+):(\d+):(\d+)/g, (position, url: string, line: string, column: string) => {
-    if (url !== found.url) return position;
-    const origin = found.map.findOrigin(Number(line), Number(column)) as { fileName?: string; lineNumber?: number; columnNumber?: number };
-    return origin.fileName ? `${origin.fileName}:${origin.lineNumber}:${origin.columnNumber}` : position;
-  });
+  return stack!.replaceAll(
+    /(file:\/\/[^\s()]+):(\d+):(\d+)/g,
+    (position, url: string, line: string, column: string) => {
+      if (url !== found.url) return position;
+      const origin = found.map.findOrigin(Number(line), Number(column)) as {
+        fileName?: string;
+        lineNumber?: number;
+        columnNumber?: number;
+      };
+      return origin.fileName ? `${origin.fileName}:${origin.lineNumber}:${origin.columnNumber}` : position;
+    },
+  );
 }

@@ -1,5 +1,5 @@
-// The event table: what the registry takes in from order and review systems (one EventBridge rule
-// per type, all into the ingest queue), what it publishes about its own changes, and the two
+// The event catalogue: what the registry takes in from order and review systems (one EventBridge
+// rule per type, all into the ingest queue), what it publishes about its own changes, and the two
 // functions that do it. The stack, the local tools (npm run event, npm start) and the handlers
 // read it, as they read the route table for HTTP.
 import type { FunctionRow } from './routes.ts';
@@ -16,21 +16,24 @@ export type IncomingEventType = (typeof incomingEventTypes)[number];
 
 /** `source` of the domain events the registry publishes. */
 export const DOMAIN_EVENT_SOURCE = 'purchaser-registry';
-export const domainEventTypes = ['customer.created', 'purchaser.upserted'] as const;
+const domainEventTypes = ['customer.created', 'purchaser.upserted'] as const;
 export type DomainEventType = (typeof domainEventTypes)[number];
 
 /** Consumes the ingest queue: order.placed creates or updates purchasers, review.* their purchases. */
-export const ingest = {
+export const ingest: FunctionRow = {
   name: 'Ingest',
   entry: 'functions/events/ingest.ts',
   tableActions: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
   keyPrefixes: ['organisation'],
-} as const satisfies FunctionRow;
+  timeoutSeconds: 30,
+};
 
 /** Consumes the table's stream and publishes domain events on the bus; it reads no items itself. */
-export const publisher = {
+export const publisher: FunctionRow = {
   name: 'Publisher',
   entry: 'functions/events/publish.ts',
   tableActions: [],
   keyPrefixes: [],
-} as const satisfies FunctionRow;
+  environment: ['EVENT_BUS_NAME'],
+  timeoutSeconds: 30,
+};

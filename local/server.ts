@@ -6,15 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
-  APIGatewayProxyEventV2,
   APIGatewayProxyResultV2,
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
   Context,
 } from 'aws-lambda';
-import { authorizer, defaultRoute, matchRoute, type Route, routes } from './routes.ts';
+import { authorizer, fallback, matchRoute, type Route, routes } from '../contract/routes.ts';
+import type { HttpEvent, HttpHandler } from '../functions/http/route.ts';
 
-export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 export type LambdaAuthorizer = (
   event: APIGatewayRequestAuthorizerEventV2,
   context: Context,
@@ -22,7 +21,7 @@ export type LambdaAuthorizer = (
 
 export interface Handlers {
   /** By route name. */
-  readonly routes: ReadonlyMap<string, LambdaHttpHandler>;
+  readonly routes: ReadonlyMap<string, HttpHandler>;
   readonly authorizer: LambdaAuthorizer;
 }
 
@@ -38,8 +37,8 @@ export interface LocalServer {
 /** Imports every row's handler module and the authorizer's (paths relative to `root`). */
 export async function loadHandlers(root: URL, table: readonly Route[] = routes): Promise<Handlers> {
   const load = async <T>(entry: string) => ((await import(new URL(entry, root).href)) as { handler: T }).handler;
-  const handlers = new Map<string, LambdaHttpHandler>();
-  for (const route of table) handlers.set(route.name, await load<LambdaHttpHandler>(route.entry));
+  const handlers = new Map<string, HttpHandler>();
+  for (const route of table) handlers.set(route.name, await load<HttpHandler>(route.entry));
   return { routes: handlers, authorizer: await load<LambdaAuthorizer>(authorizer.entry) };
 }
 
@@ -66,7 +65,7 @@ export async function startLocalServer(options: {
   accessLog?: (entry: AccessLogEntry) => void;
 }): Promise<LocalServer> {
   const table = options.table ?? routes;
-  const fallback = table.find((route) => route.path === '$default') ?? defaultRoute;
+  const catchAll = table.find((route) => route.path === '$default') ?? fallback;
 
   const server = createServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
@@ -88,7 +87,7 @@ export async function startLocalServer(options: {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     const match = matchRoute(method, url.pathname, table);
-    const route = match.kind === 'route' ? match.route : fallback;
+    const route = match.kind === 'route' ? match.route : catchAll;
     const handler = options.handlers.routes.get(route.name);
     if (!handler) throw new Error(`no handler loaded for route ${route.name}`);
 
@@ -112,7 +111,7 @@ export async function startLocalServer(options: {
         .catch(() => undefined);
       if (!verdict) return writeResult(res, gatewayAnswer(500, 'Internal Server Error'));
       if (!verdict.isAuthorized) return writeResult(res, gatewayAnswer(403, 'Forbidden'));
-      (event.requestContext as { authorizer?: unknown }).authorizer = { lambda: verdict.context ?? {} };
+      event.requestContext.authorizer = { lambda: verdict.context ?? {} };
     }
     const result = await handler(event, lambdaContext(route.name, event.requestContext.requestId));
     writeResult(res, result);
@@ -146,7 +145,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 // HTTP APIs pass text bodies as strings and everything else base64-encoded.
-const TEXT_CONTENT = /^(text\/|application\/([a-z0-9.+-]+\+)?(json|xml)|application\/(javascript|x-www-form-urlencoded))/i;
+const TEXT_CONTENT =
+  /^(text\/|application\/([a-z0-9.+-]+\+)?(json|xml)|application\/(javascript|x-www-form-urlencoded))/i;
 
 function toEvent(
   req: IncomingMessage,
@@ -154,7 +154,7 @@ function toEvent(
   body: Buffer,
   route: Route,
   pathParameters: Record<string, string> | undefined,
-): APIGatewayProxyEventV2 {
+): HttpEvent {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name === 'cookie') continue;
@@ -215,7 +215,7 @@ const gatewayAnswer = (statusCode: number, message: string): APIGatewayProxyResu
   body: JSON.stringify({ message }),
 });
 
-function toAuthorizerEvent(event: APIGatewayProxyEventV2): APIGatewayRequestAuthorizerEventV2 {
+function toAuthorizerEvent(event: HttpEvent): APIGatewayRequestAuthorizerEventV2 {
   return {
     version: '2.0',
     type: 'REQUEST',
@@ -226,7 +226,9 @@ function toAuthorizerEvent(event: APIGatewayProxyEventV2): APIGatewayRequestAuth
     rawQueryString: event.rawQueryString,
     headers: event.headers as Record<string, string>,
     ...(event.cookies ? { cookies: event.cookies } : {}),
-    ...(event.queryStringParameters ? { queryStringParameters: event.queryStringParameters as Record<string, string> } : {}),
+    ...(event.queryStringParameters
+      ? { queryStringParameters: event.queryStringParameters as Record<string, string> }
+      : {}),
     ...(event.pathParameters ? { pathParameters: event.pathParameters as Record<string, string> } : {}),
     requestContext: event.requestContext,
   } as APIGatewayRequestAuthorizerEventV2;

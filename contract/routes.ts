@@ -1,0 +1,178 @@
+// The route table: every endpoint of the API, once. The CDK stack builds one Lambda function and
+// one API Gateway route per row; the local server (npm start) dispatches by the same rows; each
+// handler is built from its row (functions/http/route.ts). Adding an endpoint is one row and one
+// handler file.
+//
+// Plain data and a matcher: the fallback function bundles it and the local server loads it, so it
+// imports nothing.
+import type { KeyPrefix } from './table.ts';
+
+/** DynamoDB actions a function may perform on the registry table (least privilege, per function). */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:Query';
+
+/** Settings the stack gives a function besides TABLE_NAME and LOG_LEVEL. */
+export type EnvironmentName = 'REVIEW_BASE_URL' | 'REVIEW_URL_SECRET' | 'EVENT_BUS_NAME';
+
+/** A Lambda function: what the stack needs to build it and what IAM grants it. */
+export interface FunctionRow {
+  /** Stable name: the construct ids and the function's log group are derived from it. */
+  readonly name: string;
+  /** Entry module, relative to the repository root; it exports `handler` (see the README's naming rule). */
+  readonly entry: string;
+  /** Exactly the table actions the function uses: the stack grants these and nothing else. */
+  readonly tableActions: readonly TableAction[];
+  /** The kinds of items (contract/table.ts `prefixes`) those actions may reach. */
+  readonly keyPrefixes: readonly KeyPrefix[];
+  /** Environment variables the function reads besides TABLE_NAME and LOG_LEVEL (the stack supplies them). */
+  readonly environment?: readonly EnvironmentName[];
+  /** Lambda timeout; 10 seconds when absent. */
+  readonly timeoutSeconds?: number;
+}
+
+/** An HTTP endpoint: a function, and the API Gateway route in front of it. */
+export interface Route extends FunctionRow {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
+  /** API Gateway path syntax (`{param}` segments), or `$default` for the catch-all route. */
+  readonly path: string;
+  /**
+   * `partner`: the authorizer runs first and the handler answers 401 unless it vouched for a valid
+   * partner key (and 403 for an organisation outside the key's list). `none`: open route.
+   */
+  readonly auth: 'partner' | 'none';
+  /** A request that works: printed by `npm start` as a ready-to-paste curl, and tested. */
+  readonly example?: { readonly org: string; readonly path: string; readonly body: unknown };
+}
+
+export const createPurchaser: Route = {
+  name: 'CreatePurchaser',
+  method: 'POST',
+  path: '/v4/organisations/{trkref}/purchasers',
+  entry: 'functions/purchasers/create.ts',
+  auth: 'partner',
+  tableActions: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  keyPrefixes: ['organisation', 'idempotency'],
+  environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET'],
+  example: {
+    org: 'ACME',
+    path: '/v4/organisations/ACME/purchasers',
+    body: {
+      email: 'jane@example.com',
+      title: 'Ms',
+      first_name: 'Jane',
+      purchases: [
+        { order_ref: 'A1104528927', sku: 'SKU23432' },
+        { order_ref: 'A1104523114', sku: 'SKU4323' },
+      ],
+    },
+  },
+};
+
+export const createCustomer: Route = {
+  name: 'CreateCustomer',
+  method: 'POST',
+  path: '/customers',
+  entry: 'functions/customers/create.ts',
+  auth: 'partner',
+  tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  keyPrefixes: ['organisation', 'idempotency'],
+  example: {
+    org: 'corp_123',
+    path: '/customers',
+    body: {
+      corporation_id: 'corp_123',
+      name: 'Acme Corporation',
+      email: 'contact@acme.com',
+      external_id: 'ext_456',
+      shipping_address: {
+        line1: '123 Main St',
+        line2: 'Suite 100',
+        city: 'San Francisco',
+        state: 'CA',
+        postal_code: '94105',
+        country: 'US',
+      },
+    },
+  },
+};
+
+/** Everything no other row matches: answers 404, or 405 with `Allow` for a known path. */
+export const fallback: Route = {
+  name: 'Fallback',
+  method: 'ANY',
+  path: '$default',
+  entry: 'functions/fallback/answer.ts',
+  auth: 'partner',
+  tableActions: [],
+  keyPrefixes: [],
+};
+
+export const routes: readonly Route[] = [createPurchaser, createCustomer, fallback];
+
+/**
+ * The Lambda authorizer in front of every `partner` route: it looks the presented key up and tells
+ * the handler who is calling (API Gateway caches its answer per Authorization header).
+ */
+export const authorizer: FunctionRow = {
+  name: 'Authorizer',
+  entry: 'functions/auth/authorize.ts',
+  tableActions: ['dynamodb:GetItem'],
+  keyPrefixes: ['apiKey'],
+};
+
+export type RouteMatch =
+  | { kind: 'route'; route: Route; pathParameters: Record<string, string> }
+  | { kind: 'method-not-allowed'; allow: string[] }
+  | { kind: 'not-found' };
+
+/**
+ * Finds the row for a request the way API Gateway does: exact method and path, `{name}` segments
+ * matching one non-empty segment each. `rawPath` is the path as sent (percent-encoded); path
+ * parameters are returned decoded, as API Gateway passes them to the function.
+ */
+export function matchRoute(method: string, rawPath: string, table: readonly Route[] = routes): RouteMatch {
+  const segments = rawPath.split('/');
+  const allow: string[] = [];
+  for (const route of table) {
+    if (route.path === '$default') continue;
+    const pathParameters = matchPath(route.path, segments);
+    if (!pathParameters) continue;
+    if (route.method === 'ANY' || route.method === method.toUpperCase()) {
+      return { kind: 'route', route, pathParameters };
+    }
+    allow.push(route.method);
+  }
+  return allow.length > 0 ? { kind: 'method-not-allowed', allow } : { kind: 'not-found' };
+}
+
+function matchPath(template: string, segments: string[]): Record<string, string> | undefined {
+  const parts = template.split('/');
+  if (parts.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? '';
+    const segment = segments[i] ?? '';
+    if (part.startsWith('{') && part.endsWith('}')) {
+      if (segment === '') return undefined;
+      const decoded = safeDecode(segment);
+      if (decoded === undefined) return undefined;
+      params[part.slice(1, -1)] = decoded;
+    } else if (part !== segment) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,66 @@
+// The customer routes, as HTTP handlers over the domain (customers.ts). Each is built from its row
+// of the route table and given its dependencies; the Lambda entries (create.ts) give them the
+// container's.
+import { createCustomer as createCustomerRow } from '../../contract/routes.ts';
+import { idempotencyIn } from '../http/idempotency.ts';
+import { conflict } from '../http/problem.ts';
+import { jsonRoute } from '../http/route.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { Store } from '../store/client.ts';
+import { type Customer, type CustomerDeps, createCustomer, DuplicateCustomerError, fullAddress } from './customers.ts';
+import { customerRequest } from './schema.ts';
+
+export interface CustomerRouteDeps extends CustomerDeps {
+  readonly store: Store;
+  readonly log: Logger;
+}
+
+/** POST /customers: create a customer for a corporation. */
+export function createCustomerRoute(deps: CustomerRouteDeps) {
+  return jsonRoute(createCustomerRow, {
+    log: deps.log,
+    body: customerRequest,
+    organisation: (body) => body.corporation_id,
+    idempotency: idempotencyIn(deps.store),
+    async handle({ body, principal }) {
+      try {
+        const customer = await createCustomer(
+          deps.store,
+          {
+            corporation_id: body.corporation_id,
+            name: body.name,
+            email: body.email ?? null,
+            external_id: body.external_id ?? null,
+            shipping_address: body.shipping_address ? fullAddress(body.shipping_address) : null,
+            // Customers created through a partner platform's key record that platform.
+            source_platform: principal?.platform ?? null,
+            source_platform_id: null,
+          },
+          deps,
+        );
+        return { statusCode: 201, body: { data: present(customer), message: 'Successfully created customer.' } };
+      } catch (error) {
+        if (!(error instanceof DuplicateCustomerError)) throw error;
+        throw conflict(
+          'duplicate-customer',
+          'Customer already exists',
+          `A customer with this email already exists in corporation ${body.corporation_id}: ${error.existingId}.`,
+          { customer_id: error.existingId },
+        );
+      }
+    },
+  });
+}
+
+/** The contract's `data`: every field present, unknown ones null. */
+const present = (customer: Customer) => ({
+  id: customer.id,
+  name: customer.name,
+  email: customer.email,
+  corporation_id: customer.corporation_id,
+  external_id: customer.external_id,
+  shipping_address: customer.shipping_address,
+  created_at: customer.created_at,
+  source_platform_id: customer.source_platform_id,
+  source_platform: customer.source_platform,
+});

@@ -1,0 +1,88 @@
+// Key builders, one per entity, for the single table (layout in contract/table.ts). Tenant
+// isolation rests here:
+//
+// - Every organisation key starts with `ORG#<org id>#`, and an org id is 1 to 64 of [A-Za-z0-9_-]:
+//   it cannot contain the `#` delimiter, so no value can end one org's prefix early and start
+//   another's. The builders re-check it, so a caller that skipped validation still cannot cross
+//   tenants.
+// - The email is the last part of the partition key, so whatever it contains it cannot reach
+//   another partition's layout; it is normalised (trimmed, lower-cased) so one person has one key.
+// - Order refs, skus and ids share a key with other parts, so each is escaped (`%` -> `%25`,
+//   `#` -> `%23`) before joining: the mapping is injective, and `A#B` + `C` can never collide with
+//   `A` + `B#C`.
+import { type lookupIndex, ORG_ID_PATTERN, registryTable } from '../../contract/table.ts';
+
+const { prefixes, sortKeys } = registryTable;
+
+/** The primary key of an item (attribute names from the table definition). */
+export type ItemKey = Readonly<Record<typeof registryTable.partitionKey | typeof registryTable.sortKey, string>>;
+
+/** The lookup index key an item carries to be found there. */
+export type IndexKey = Readonly<Record<typeof lookupIndex.partitionKey | typeof lookupIndex.sortKey, string>>;
+
+export const isOrgId = (value: unknown): value is string => typeof value === 'string' && ORG_ID_PATTERN.test(value);
+
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+function orgPrefix(org: string): string {
+  if (!isOrgId(org)) throw new RangeError('organisation id outside the allowed alphabet');
+  return `${prefixes.organisation}${org}#`;
+}
+
+const escapePart = (value: string) => value.replaceAll('%', '%25').replaceAll('#', '%23');
+
+/** Partition of everything known about one person in one organisation. */
+function personPartition(org: string, email: string): string {
+  const normalised = normaliseEmail(email);
+  if (normalised === '') throw new RangeError('empty email');
+  return `${orgPrefix(org)}EMAIL#${normalised}`;
+}
+
+/** Partition of a customer that has no email, and the id index key of every customer. */
+const customerIdPartition = (org: string, id: string) => `${orgPrefix(org)}CUSTOMER#${escapePart(id)}`;
+
+export const purchaserKey = (trkref: string, email: string): ItemKey => ({
+  pk: personPartition(trkref, email),
+  sk: sortKeys.purchaser,
+});
+
+export const purchaseSortKey = (orderRef: string, sku: string) =>
+  `${sortKeys.purchase}${escapePart(orderRef)}#${escapePart(sku)}`;
+
+export const purchaseKey = (trkref: string, email: string, orderRef: string, sku: string): ItemKey => ({
+  pk: personPartition(trkref, email),
+  sk: purchaseSortKey(orderRef, sku),
+});
+
+/** What the purchaser item's and its purchases' sort keys begin with: one Query reads them all. */
+export const PURCHASER_FAMILY = 'PURCHASE';
+
+/** A customer with an email lives in its person partition (the email is unique); one without, by id. */
+export const customerKey = (
+  corporationId: string,
+  by: { readonly email: string } | { readonly id: string },
+): ItemKey => ({
+  pk: 'email' in by ? personPartition(corporationId, by.email) : customerIdPartition(corporationId, by.id),
+  sk: sortKeys.customer,
+});
+
+/** Every customer is in the lookup index by id. */
+export const customerIndexKey = (corporationId: string, id: string): IndexKey => ({
+  gsi1pk: customerIdPartition(corporationId, id),
+  gsi1sk: sortKeys.customer,
+});
+
+/** An API key's item (not tenant data: one key may act for several organisations). */
+export const apiKeyKey = (keyId: string): ItemKey => ({ pk: `${prefixes.apiKey}${keyId}`, sk: sortKeys.apiKey });
+
+/** Every API key is in the lookup index, under one partition, oldest first. */
+export const apiKeyIndexKey = (createdAt: string, keyId: string): IndexKey => ({
+  gsi1pk: registryTable.apiKeysIndexPartition,
+  gsi1sk: `${createdAt}#${keyId}`,
+});
+
+/** A retry record: scoped to the API key that sent it; the client's key is hashed. */
+export const idempotencyKey = (apiKeyId: string, clientKeyHash: string): ItemKey => ({
+  pk: `${prefixes.idempotency}${apiKeyId}#${clientKeyHash}`,
+  sk: sortKeys.idempotency,
+});

@@ -1,0 +1,109 @@
+// The HTTP API: one Lambda function and one route per row of the route table (contract/routes.ts),
+// the partner-key authorizer in front of the `partner` routes, and the `$default` stage with JSON
+// access logs and throttling.
+//
+// Built in the stack's scope, not in a child construct, so every logical id stays as it was: a
+// replaced API would come back under a new URL, replaced log groups without their logs.
+import { Duration } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { authorizer, type Route } from '../contract/routes.ts';
+import { type FunctionSettings, registryFunction } from './registry-function.ts';
+
+export interface ApiProps {
+  /** Names the API (`purchaser-registry-<stage>`). */
+  readonly stage: string;
+  readonly routes: readonly Route[];
+  /** Settings of every function; the access log group is kept like theirs (`functions.logs`). */
+  readonly functions: FunctionSettings;
+  /** Steady requests per second the API accepts before answering 429 (whole stage); 100 when absent. */
+  readonly throttleRate?: number;
+  /** Requests the API accepts at once above the steady rate; 200 when absent. */
+  readonly throttleBurst?: number;
+  /** How long API Gateway reuses the authorizer's answer for one Authorization header (0 to 300); 300 when absent. */
+  readonly authorizerCacheSeconds?: number;
+}
+
+export class Api {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  /** By route name. */
+  readonly functions: ReadonlyMap<string, NodejsFunction>;
+  readonly authorizerFunction: NodejsFunction;
+
+  constructor(scope: Construct, props: ApiProps) {
+    const cacheSeconds = props.authorizerCacheSeconds ?? 300;
+    if (!(cacheSeconds >= 0 && cacheSeconds <= 300)) throw new Error('authorizerCacheSeconds must be 0 to 300');
+    this.authorizerFunction = registryFunction(scope, authorizer, props.functions);
+    const partnerKey = new HttpLambdaAuthorizer('PartnerKey', this.authorizerFunction, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.seconds(cacheSeconds),
+    });
+
+    this.httpApi = new HttpApi(scope, 'Api', {
+      apiName: `purchaser-registry-${props.stage}`,
+      description: 'Customer and purchaser registry',
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(scope, 'ApiAccessLogs', {
+      retention: props.functions.logs.retention,
+      removalPolicy: props.functions.logs.removalPolicy,
+    });
+    this.stage = new HttpStage(scope, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRate ?? 100, burstLimit: props.throttleBurst ?? 200 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            time: '$context.requestTime',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            error: '$context.error.message',
+            authorizerError: '$context.authorizer.error',
+            keyId: '$context.authorizer.key_id',
+          }),
+        ),
+      },
+    });
+
+    const functions = new Map<string, NodejsFunction>();
+    for (const route of props.routes) {
+      const fn = registryFunction(scope, route, props.functions);
+      functions.set(route.name, fn);
+      new HttpRoute(scope, `${route.name}Route`, {
+        httpApi: this.httpApi,
+        routeKey:
+          route.path === '$default'
+            ? HttpRouteKey.DEFAULT
+            : HttpRouteKey.with(route.path, route.method === 'ANY' ? HttpMethod.ANY : HttpMethod[route.method]),
+        integration: new HttpLambdaIntegration(`${route.name}Integration`, fn),
+        ...(route.auth === 'partner' ? { authorizer: partnerKey } : {}),
+      });
+    }
+    this.functions = functions;
+  }
+}
