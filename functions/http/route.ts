@@ -126,10 +126,13 @@ function build<B>(
   const routeLog = options.log.child({ route: row.name });
   const organisation = options.organisation;
   const stack = middy<HttpEvent, HttpResponse, Error, HttpContext>()
-    .use(boundary(row, options.decorateProblem))
-    .use(validatePath(options.pathParameters))
-    .use(authorisePath(typeof organisation === 'object' ? organisation.pathParameter : undefined))
-    .use(bodyMiddlewares)
+    .use([
+      boundary(row, options.decorateProblem),
+      // Only the steps a route has: each middleware is a call on every request, taken or not.
+      ...(options.pathParameters ? [validatePath(options.pathParameters)] : []),
+      ...(typeof organisation === 'object' ? [authorisePath(organisation.pathParameter)] : []),
+      ...bodyMiddlewares,
+    ])
     .handler(async (event, context) => {
       const state = context.http;
       const body = readBody(event);
@@ -263,10 +266,9 @@ function authorise(principal: Principal, org: string) {
   if (!principal.orgs.includes(org)) throw forbiddenOrganisation(org);
 }
 
-function validatePath(schema: v.GenericSchema | undefined): HttpMiddleware {
+function validatePath(schema: v.GenericSchema): HttpMiddleware {
   return {
     before({ event }) {
-      if (!schema) return;
       const result = v.safeParse(schema, event.pathParameters ?? {}, { abortPipeEarly: true });
       if (result.success) return;
       const [first] = fieldErrors(result.issues);
@@ -276,11 +278,11 @@ function validatePath(schema: v.GenericSchema | undefined): HttpMiddleware {
 }
 
 /** 403 unless the caller's key covers the organisation named by path parameter `name`. */
-function authorisePath(name: string | undefined): HttpMiddleware {
+function authorisePath(name: string): HttpMiddleware {
   return {
     before({ event, context }) {
       const { principal } = context.http;
-      if (name === undefined || !principal) return;
+      if (!principal) return;
       authorise(principal, event.pathParameters?.[name] ?? '');
     },
   };

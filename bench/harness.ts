@@ -1,0 +1,112 @@
+// What every benchmark run sets up: DynamoDB Local (in memory) with the table and a partner key,
+// an EventBridge stand-in (there is no local EventBridge: PutEvents is answered here, accepting
+// every entry), the environment a deployed function sees pointed at them, and the runner
+// processes (bench/runner.ts) that load bundles and report over IPC.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createApiKey } from '../functions/auth/api-keys.ts';
+import { ensureTable, freePort, localStore, startDynamoDbLocal } from '../local/dynamodb.ts';
+import type { FunctionName } from './functions.ts';
+import { inTurn } from './stats.ts';
+
+export const root = fileURLToPath(new URL('../', import.meta.url));
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+export interface WarmResult {
+  ours: { requests: number; failures: number; cpu_us_per_request: number; wall_ms_p50: number };
+  twin: { requests: number; failures: number; cpu_us_per_request: number; wall_ms_p50: number };
+  paired_ratio_median: number;
+}
+
+export async function startHarness() {
+  const dynamo = await startDynamoDbLocal({ port: await freePort() });
+  const tableName = 'bench';
+  await ensureTable(dynamo.client(), tableName);
+  const store = localStore(dynamo.endpoint, tableName);
+  const { token } = await createApiKey(store, { orgs: ['ACME', 'corp_123'], label: 'bench' });
+  const eventBridge = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      const entries = (JSON.parse(body || '{}').Entries ?? []) as unknown[];
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify({ FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `bench-${i}` })) }));
+    });
+  });
+  await new Promise<void>((resolve) => eventBridge.listen(0, '127.0.0.1', resolve));
+  const eventBridgeUrl = `http://127.0.0.1:${(eventBridge.address() as { port: number }).port}`;
+
+  // What a deployed function sees: the stack's environment, pointed at the local engines.
+  const env = {
+    PATH: process.env.PATH,
+    TABLE_NAME: tableName,
+    LOG_LEVEL: 'info',
+    REVIEW_BASE_URL: 'https://reviews.example.com',
+    REVIEW_URL_SECRET: 'bench-secret-bench-secret-bench-secret',
+    EVENT_BUS_NAME: 'bench',
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeUrl,
+    BENCH_TOKEN: token,
+  };
+
+  const runner = <T>(args: string[], extraEnv: Record<string, string> = {}) =>
+    new Promise<T>((resolve, reject) => {
+      const child = spawn(process.execPath, ['bench/runner.ts', ...args], {
+        cwd: root,
+        env: { ...env, ...extraEnv },
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      });
+      let answer: T | undefined;
+      child.on('message', (message) => {
+        answer = message as T;
+      });
+      child.on('exit', (code) =>
+        answer === undefined ? reject(new Error(`runner ${args[0]} ${args[2] ?? ''} exited ${code}`)) : resolve(answer),
+      );
+    });
+
+  /** Warm CPU of two bundles of `name`, alternating blocks in one process. */
+  const warm = (name: FunctionName, ours: string, twin: string, requests: number) =>
+    runner<WarmResult>(['warm', ours, twin, name, String(requests)]);
+
+  /** `runs` pairs of fresh-process cold starts of two bundles of `name`, side by side. */
+  const coldPairs = async (
+    name: FunctionName,
+    files: [string, string],
+    runs: number,
+    extraEnv: [Record<string, string>, Record<string, string>] = [{}, {}],
+  ) => {
+    const ms: [number[], number[]] = [[], []];
+    let failures = 0;
+    for (let i = 0; i < runs; i++) {
+      for (const side of inTurn<0 | 1>(i, 0, 1)) {
+        const run = await runner<{ ms: number; ok: boolean }>(
+          ['cold', files[side], name, `${side}-${i}-${Date.now()}`],
+          extraEnv[side],
+        );
+        ms[side].push(run.ms);
+        if (!run.ok) failures++;
+      }
+    }
+    return { ms, failures };
+  };
+
+  return {
+    dynamo,
+    store,
+    env,
+    warm,
+    coldPairs,
+    async stop() {
+      eventBridge.close();
+      await dynamo.stop();
+    },
+  };
+}
