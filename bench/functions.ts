@@ -2,7 +2,7 @@
 // it handles: the same event for both, unique per call where the job is a write, so every call
 // writes. Nothing here imports the AWS SDK: runners import this before the measured window.
 
-import { createCustomer, createPurchaser } from '../contract/routes.ts';
+import { createCustomerRow, createPurchaserRow } from '../contract/routes.ts';
 import { contextFor } from '../functions/http/principal.ts';
 import { eventBridgeEvent, sqsBatch } from '../local/events.ts';
 
@@ -26,7 +26,7 @@ export const TWINS: Record<FunctionName, string> = {
   Publisher: 'publisher',
 };
 
-const example = (route: typeof createPurchaser) => route.example!;
+const example = (route: typeof createPurchaserRow) => route.example!;
 
 function httpEvent(method: string, path: string, body: unknown, pathParameters?: Record<string, string>) {
   return {
@@ -60,11 +60,11 @@ function httpEvent(method: string, path: string, body: unknown, pathParameters?:
 export function eventFor(name: FunctionName, unique: string, token: string): unknown {
   switch (name) {
     case 'CreatePurchaser': {
-      const { path, body } = example(createPurchaser);
+      const { path, body } = example(createPurchaserRow);
       return httpEvent('POST', path, { ...(body as object), email: `p-${unique}@example.com` }, { trkref: 'ACME' });
     }
     case 'CreateCustomer': {
-      const { path, body } = example(createCustomer);
+      const { path, body } = example(createCustomerRow);
       return httpEvent('POST', path, { ...(body as object), email: `c-${unique}@example.com` });
     }
     case 'Fallback':

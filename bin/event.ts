@@ -6,7 +6,7 @@
 // reported the message as failed, 2 for bad arguments.
 import { readFileSync } from 'node:fs';
 import { incomingEventTypes } from '../contract/events.ts';
-import { createIngestHandler } from '../functions/events/ingester.ts';
+import { createIngester } from '../functions/events/ingester.ts';
 import { newPurchaserId } from '../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../functions/purchasers/review-links.ts';
 import { createLogger, parseLogLevel } from '../functions/runtime/logger.ts';
@@ -40,7 +40,7 @@ try {
 
 const batch = sqsBatch([eventBridgeEvent(type, detail, { source: 'local.cli' })]);
 
-const handle = createIngestHandler({
+const handle = createIngester({
   store: toolStore(undefined).store,
   log: createLogger({ level: parseLogLevel(process.env.LOG_LEVEL), sink: (line) => process.stderr.write(`${line}\n`) }),
   now: () => new Date(),

@@ -20,7 +20,7 @@ const domainEventTypes = ['customer.created', 'purchaser.upserted'] as const;
 export type DomainEventType = (typeof domainEventTypes)[number];
 
 /** Consumes the ingest queue: order.placed creates or updates purchasers, review.* their purchases. */
-export const ingest: FunctionRow = {
+export const ingestRow: FunctionRow = {
   name: 'Ingest',
   entry: 'functions/events/ingest.ts',
   tableActions: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
@@ -29,7 +29,7 @@ export const ingest: FunctionRow = {
 };
 
 /** Consumes the table's stream and publishes domain events on the bus; it reads no items itself. */
-export const publisher: FunctionRow = {
+export const publisherRow: FunctionRow = {
   name: 'Publisher',
   entry: 'functions/events/publish.ts',
   tableActions: [],

@@ -1,10 +1,10 @@
 // The route table: every endpoint of the API, once. The CDK stack builds one Lambda function and
 // one API Gateway route per row; the local server (npm start) dispatches by the same rows; each
-// handler is built from its row (functions/http/route.ts). Adding an endpoint is one row and one
-// handler file.
+// handler is built from its row (functions/http/route.ts). Adding an endpoint is one row, its route
+// in the resource's api.ts, and the entry file the row names.
 //
 // Plain data and a matcher: the fallback function bundles it and the local server loads it, so it
-// imports nothing.
+// imports nothing but a type from table.ts.
 import type { KeyPrefix } from './table.ts';
 
 /** DynamoDB actions a function may perform on the registry table (least privilege, per function). */
@@ -49,7 +49,7 @@ export interface Route extends FunctionRow {
   readonly example?: { readonly org: string; readonly path: string; readonly body: unknown };
 }
 
-export const createPurchaser: Route = {
+export const createPurchaserRow: Route = {
   name: 'CreatePurchaser',
   method: 'POST',
   path: '/v4/organisations/{trkref}/purchasers',
@@ -73,7 +73,7 @@ export const createPurchaser: Route = {
   },
 };
 
-export const createCustomer: Route = {
+export const createCustomerRow: Route = {
   name: 'CreateCustomer',
   method: 'POST',
   path: '/customers',
@@ -102,7 +102,7 @@ export const createCustomer: Route = {
 };
 
 /** Everything no other row matches: answers 404, or 405 with `Allow` for a known path. */
-export const fallback: Route = {
+export const fallbackRow: Route = {
   name: 'Fallback',
   method: 'ANY',
   path: '$default',
@@ -112,13 +112,13 @@ export const fallback: Route = {
   keyPrefixes: [],
 };
 
-export const routes: readonly Route[] = [createPurchaser, createCustomer, fallback];
+export const routes: readonly Route[] = [createPurchaserRow, createCustomerRow, fallbackRow];
 
 /**
  * The Lambda authorizer in front of every `partner` route: it looks the presented key up and tells
  * the handler who is calling (API Gateway caches its answer per Authorization header).
  */
-export const authorizer: FunctionRow = {
+export const authorizerRow: FunctionRow = {
   name: 'Authorizer',
   entry: 'functions/auth/authorize.ts',
   tableActions: ['dynamodb:GetItem'],

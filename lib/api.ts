@@ -19,7 +19,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { authorizer, type Route } from '../contract/routes.ts';
+import { authorizerRow, type Route } from '../contract/routes.ts';
 import { type FunctionSettings, registryFunction } from './registry-function.ts';
 
 export interface ApiProps {
@@ -36,6 +36,7 @@ export interface ApiProps {
   readonly authorizerCacheSeconds?: number;
 }
 
+/** A part of the stack, not a child construct: it builds in the scope it is given, so logical ids stay stable. */
 export class Api {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
@@ -46,7 +47,7 @@ export class Api {
   constructor(scope: Construct, props: ApiProps) {
     const cacheSeconds = props.authorizerCacheSeconds ?? 300;
     if (!(cacheSeconds >= 0 && cacheSeconds <= 300)) throw new Error('authorizerCacheSeconds must be 0 to 300');
-    this.authorizerFunction = registryFunction(scope, authorizer, props.functions);
+    this.authorizerFunction = registryFunction(scope, authorizerRow, props.functions);
     const partnerKey = new HttpLambdaAuthorizer('PartnerKey', this.authorizerFunction, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
       identitySource: ['$request.header.Authorization'],

@@ -10,7 +10,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { publisher } from '../contract/events.ts';
+import { publisherRow } from '../contract/events.ts';
 import { failureQueue, type WatchedQueue } from './monitoring.ts';
 import { type FunctionSettings, registryFunction } from './registry-function.ts';
 
@@ -21,6 +21,7 @@ export interface EventPublisherProps {
   readonly functions: FunctionSettings;
 }
 
+/** A part of the stack, not a child construct: it builds in the scope it is given, so logical ids stay stable. */
 export class EventPublisher {
   readonly failures: WatchedQueue;
   readonly function: NodejsFunction;
@@ -31,7 +32,7 @@ export class EventPublisher {
       alarmId: 'PublishFailuresAlarm',
       description: 'Table changes that could not be published as domain events are waiting in the failure queue.',
     });
-    this.function = registryFunction(scope, publisher, props.functions);
+    this.function = registryFunction(scope, publisherRow, props.functions);
     props.bus.grantPutEventsTo(this.function);
     this.function.addEventSource(
       new DynamoEventSource(props.functions.table, {

@@ -42,6 +42,7 @@ export interface MonitoringProps {
   readonly queues: readonly WatchedQueue[];
 }
 
+/** A part of the stack, not a child construct: it builds in the scope it is given, so logical ids stay stable. */
 export class Monitoring {
   /** Ops alarms publish here; subscribe to it (e-mail, chat, paging). */
   readonly topic: Topic;

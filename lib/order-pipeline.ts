@@ -11,7 +11,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { incomingEventTypes, ingest } from '../contract/events.ts';
+import { incomingEventTypes, ingestRow } from '../contract/events.ts';
 import { failureQueue, type WatchedQueue } from './monitoring.ts';
 import { type FunctionSettings, registryFunction, timeoutOf } from './registry-function.ts';
 
@@ -21,6 +21,7 @@ export interface OrderPipelineProps {
   readonly functions: FunctionSettings;
 }
 
+/** A part of the stack, not a child construct: it builds in the scope it is given, so logical ids stay stable. */
 export class OrderPipeline {
   readonly queue: Queue;
   readonly deadLetters: WatchedQueue;
@@ -37,7 +38,7 @@ export class OrderPipeline {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // Six times the consumer's timeout, as Lambda recommends for SQS event sources.
-      visibilityTimeout: Duration.seconds(timeoutOf(ingest).toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(timeoutOf(ingestRow).toSeconds() * 6),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetters.queue, maxReceiveCount },
     });
@@ -49,7 +50,7 @@ export class OrderPipeline {
         targets: [new SqsQueue(this.queue)],
       });
     }
-    this.function = registryFunction(scope, ingest, props.functions);
+    this.function = registryFunction(scope, ingestRow, props.functions);
     this.function.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 10,

@@ -11,7 +11,7 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
   Context,
 } from 'aws-lambda';
-import { authorizer, fallback, matchRoute, type Route, routes } from '../contract/routes.ts';
+import { authorizerRow, fallbackRow, matchRoute, type Route, routes } from '../contract/routes.ts';
 import type { HttpEvent, HttpHandler } from '../functions/http/route.ts';
 
 export type LambdaAuthorizer = (
@@ -39,7 +39,7 @@ export async function loadHandlers(root: URL, table: readonly Route[] = routes):
   const load = async <T>(entry: string) => ((await import(new URL(entry, root).href)) as { handler: T }).handler;
   const handlers = new Map<string, HttpHandler>();
   for (const route of table) handlers.set(route.name, await load<HttpHandler>(route.entry));
-  return { routes: handlers, authorizer: await load<LambdaAuthorizer>(authorizer.entry) };
+  return { routes: handlers, authorizer: await load<LambdaAuthorizer>(authorizerRow.entry) };
 }
 
 export function repositoryRoot(): URL {
@@ -65,7 +65,7 @@ export async function startLocalServer(options: {
   accessLog?: (entry: AccessLogEntry) => void;
 }): Promise<LocalServer> {
   const table = options.table ?? routes;
-  const catchAll = table.find((route) => route.path === '$default') ?? fallback;
+  const catchAll = table.find((route) => route.path === '$default') ?? fallbackRow;
 
   const server = createServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
@@ -107,7 +107,7 @@ export async function startLocalServer(options: {
       // stops working at the next request.
       if (!event.headers.authorization) return writeResult(res, gatewayAnswer(401, 'Unauthorized'));
       const verdict = await options.handlers
-        .authorizer(toAuthorizerEvent(event), lambdaContext(authorizer.name, event.requestContext.requestId))
+        .authorizer(toAuthorizerEvent(event), lambdaContext(authorizerRow.name, event.requestContext.requestId))
         .catch(() => undefined);
       if (!verdict) return writeResult(res, gatewayAnswer(500, 'Internal Server Error'));
       if (!verdict.isAuthorized) return writeResult(res, gatewayAnswer(403, 'Forbidden'));

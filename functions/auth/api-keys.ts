@@ -53,7 +53,7 @@ function parseAuthorization(header: string | undefined): Credentials | 'missing'
   if (header === undefined || header.trim() === '') return 'missing';
   const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header);
   if (!match) return 'malformed';
-  const [, scheme, value] = match as unknown as [string, string, string];
+  const [, scheme = '', value = ''] = match;
   let keyId: string | undefined;
   let secret: string | undefined;
   if (scheme.toLowerCase() === 'bearer') {
@@ -110,7 +110,7 @@ export async function createApiKey(
     created_at: now.toISOString(),
     revoked_at: null,
   };
-  await writeItem(store, {
+  const result = await writeItem(store, {
     put: {
       ...apiKeyKey(id),
       ...apiKeyIndexKey(key.created_at, id),
@@ -121,6 +121,8 @@ export async function createApiKey(
     },
     condition: itemAbsent,
   });
+  // Never hand out a secret that was not stored (an id collision leaves the existing key as it was).
+  if (!result.written) throw new Error(`API key ${id} already exists`);
   return { key, secret, token: `${id}.${secret}` };
 }
 

@@ -1,7 +1,7 @@
 // The customer routes, as HTTP handlers over the domain (customers.ts). Each is built from its row
 // of the route table and given its dependencies; the Lambda entries (create.ts) give them the
 // container's.
-import { createCustomer as createCustomerRow } from '../../contract/routes.ts';
+import { createCustomerRow } from '../../contract/routes.ts';
 import { idempotencyIn } from '../http/idempotency.ts';
 import { conflict } from '../http/problem.ts';
 import { jsonRoute } from '../http/route.ts';

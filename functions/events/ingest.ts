@@ -2,6 +2,6 @@
 import { newPurchaserId } from '../purchasers/purchasers.ts';
 import { newReviewToken } from '../purchasers/review-links.ts';
 import { container } from '../runtime/container.ts';
-import { createIngestHandler } from './ingester.ts';
+import { createIngester } from './ingester.ts';
 
-export const handler = createIngestHandler({ ...container(), now: () => new Date(), newReviewToken, newPurchaserId });
+export const handler = createIngester({ ...container(), now: () => new Date(), newReviewToken, newPurchaserId });

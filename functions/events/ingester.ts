@@ -11,7 +11,7 @@ import { type IncomingEventType, incomingEventTypes } from '../../contract/event
 import { type PurchaserDeps, upsertPurchaser } from '../purchasers/purchasers.ts';
 import { applyReviewEvent } from '../purchasers/review-lifecycle.ts';
 import { describeError, type Logger } from '../runtime/logger.ts';
-import { fieldErrors } from '../schema/fields.ts';
+import { fieldErrors } from '../schema/issues.ts';
 import type { Store } from '../store/client.ts';
 import { envelope, orderPlaced, reviewEvent, reviewPublished } from './schema.ts';
 
@@ -27,7 +27,7 @@ class InvalidEvent extends Error {
 
 type Outcome = 'applied' | 'unchanged';
 
-export function createIngestHandler(deps: IngestDeps) {
+export function createIngester(deps: IngestDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const failed: { itemIdentifier: string }[] = [];
     await Promise.all(

@@ -1,5 +1,5 @@
-// Lambda entry of the catch-all route (route Fallback; fallback.ts): 404, or 405 for a known path.
+// Lambda entry of the catch-all route (route Fallback; api.ts): 404, or 405 for a known path.
 import { defaultLogger } from '../runtime/logger.ts';
-import { fallbackRoute } from './fallback.ts';
+import { createFallbackRoute } from './api.ts';
 
-export const handler = fallbackRoute({ log: defaultLogger() });
+export const handler = createFallbackRoute({ log: defaultLogger() });

@@ -1,6 +1,6 @@
 // Errors as `application/problem+json` (RFC 9457). Anything a handler or middleware throws that
 // the client should see is a Problem; everything else becomes a logged 500 without details.
-import type { FieldError } from '../schema/fields.ts';
+import type { FieldError } from '../schema/issues.ts';
 
 export interface ProblemBody {
   type: string;

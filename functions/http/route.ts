@@ -24,7 +24,7 @@ import * as v from 'valibot';
 import type { Route } from '../../contract/routes.ts';
 import { describeError, type Logger } from '../runtime/logger.ts';
 import { readableStack } from '../runtime/stack-trace.ts';
-import { fieldErrors } from '../schema/fields.ts';
+import { fieldErrors } from '../schema/issues.ts';
 import { isTransientStoreError } from '../store/errors.ts';
 import type { Idempotency } from './idempotency.ts';
 import { type Principal, principalFrom, type ReceivedAuthorizerContext } from './principal.ts';

@@ -1,7 +1,7 @@
 // The purchaser routes (Reevoo Platform API v4), as HTTP handlers over the domain (purchasers.ts).
 // Each is built from its row of the route table and given its dependencies; the Lambda entries
 // (create.ts) give them the container's.
-import { createPurchaser } from '../../contract/routes.ts';
+import { createPurchaserRow } from '../../contract/routes.ts';
 import { idempotencyIn } from '../http/idempotency.ts';
 import { jsonRoute } from '../http/route.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -18,7 +18,7 @@ export interface PurchaserRouteDeps extends PurchaserDeps {
 
 /** POST /v4/organisations/{trkref}/purchasers: create or update a purchaser and its purchases. */
 export function createPurchaserRoute(deps: PurchaserRouteDeps) {
-  return jsonRoute(createPurchaser, {
+  return jsonRoute(createPurchaserRow, {
     log: deps.log,
     pathParameters: purchaserPath,
     body: purchaserRequest,

@@ -19,7 +19,14 @@ import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/client.ts';
 import { decoder, type Item, read } from '../store/codec.ts';
 import { absent, type Condition, differs, exists, or } from '../store/expression.ts';
-import { normaliseEmail, PURCHASER_FAMILY, purchaseKey, purchaserKey, purchaseSortKey } from '../store/keys.ts';
+import {
+  itemKey,
+  normaliseEmail,
+  PURCHASER_FAMILY,
+  purchaseKey,
+  purchaserKey,
+  purchaseSortKey,
+} from '../store/keys.ts';
 import { getItems, queryPartition } from '../store/read.ts';
 import { itemAbsent, writeItem } from '../store/write.ts';
 import { PURCHASER_FIELDS, type Purchase, type Purchaser, type PurchaserField, REVIEW_STATES } from './model.ts';
@@ -175,7 +182,7 @@ function changesPurchaser(item: Item, fields: UpsertPurchaserInput['fields']): b
 
 async function repointPurchase(store: Store, item: Item, purchaserId: string): Promise<Item> {
   const result = await writeItem(store, {
-    update: { pk: String(item.pk), sk: String(item.sk) },
+    update: itemKey(item),
     changes: { set: { purchaser_id: purchaserId } },
     returnNew: true,
   });

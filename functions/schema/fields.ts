@@ -1,16 +1,8 @@
-// Building blocks for the schemas of request bodies and event details (valibot), and the
-// translation of valibot issues into field errors (the `errors` of a 422 problem, the reason an
-// event is rejected). Messages read as the end of a sentence naming the field:
-// "/email must be a valid email address".
+// Building blocks for the schemas of request bodies and event details (valibot). Messages read as
+// the end of a sentence naming the field: "/email must be a valid email address" (see issues.ts).
 import * as v from 'valibot';
 import { ORG_ID_PATTERN } from '../../contract/table.ts';
 import { COUNTRY_CODES } from './countries.ts';
-
-export interface FieldError {
-  /** JSON Pointer (RFC 6901) to the offending member; `` is the whole value. */
-  readonly pointer: string;
-  readonly detail: string;
-}
 
 const wellFormed = v.check((s: string) => s.isWellFormed(), 'must be valid Unicode text');
 const noControlCharacters = v.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
@@ -90,28 +82,3 @@ export const calendarDate = v.pipe(
 );
 
 export const object = <const E extends v.ObjectEntries>(entries: E) => v.object(entries, 'must be a JSON object');
-
-/** JSON Pointer (RFC 6901) of the member an issue is about. */
-function pointerOf(issue: v.BaseIssue<unknown>): string {
-  let pointer = '';
-  for (const item of issue.path ?? []) {
-    const key = (item as { key: unknown }).key;
-    pointer += `/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`;
-  }
-  return pointer;
-}
-
-/** Every field valibot rejected, once each, as `{ pointer, detail }`. */
-export function fieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldError[] {
-  const seen = new Set<string>();
-  const errors: FieldError[] = [];
-  for (const issue of issues) {
-    const pointer = pointerOf(issue);
-    if (seen.has(pointer)) continue;
-    seen.add(pointer);
-    const last = issue.path?.at(-1) as { origin?: string } | undefined;
-    const detail = last?.origin === 'key' && issue.input === undefined ? 'is required' : issue.message;
-    errors.push({ pointer, detail });
-  }
-  return errors;
-}

@@ -38,6 +38,12 @@ function personPartition(org: string, email: string): string {
   return `${orgPrefix(org)}EMAIL#${normalised}`;
 }
 
+/** The primary key of a stored item. */
+export const itemKey = (item: Readonly<Record<string, unknown>>): ItemKey => ({
+  pk: String(item.pk),
+  sk: String(item.sk),
+});
+
 /** Partition of a customer that has no email, and the id index key of every customer. */
 const customerIdPartition = (org: string, id: string) => `${orgPrefix(org)}CUSTOMER#${escapePart(id)}`;
 

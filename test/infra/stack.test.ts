@@ -5,8 +5,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { incomingEventTypes, ingest, publisher } from '../../contract/events.ts';
-import { authorizer, routes } from '../../contract/routes.ts';
+import { incomingEventTypes, ingestRow, publisherRow } from '../../contract/events.ts';
+import { authorizerRow, routes } from '../../contract/routes.ts';
 import { registryTable } from '../../contract/table.ts';
 import { RegistryStack, type RegistryStackProps } from '../../lib/registry-stack.ts';
 
@@ -174,9 +174,9 @@ describe('IAM', () => {
   it('each function may use exactly the table actions of its row, on this table, for its kinds of keys only', () => {
     const rows = [
       ...routes.map((route) => ({ row: route, fn: stack.functions.get(route.name)! })),
-      { row: authorizer, fn: stack.authorizerFunction },
-      { row: ingest, fn: stack.ingestFunction },
-      { row: publisher, fn: stack.publisherFunction },
+      { row: authorizerRow, fn: stack.authorizerFunction },
+      { row: ingestRow, fn: stack.ingestFunction },
+      { row: publisherRow, fn: stack.publisherFunction },
     ];
     for (const { row, fn } of rows) {
       // Statements on the table's items (the stream is a separate resource, see "events out").
@@ -191,7 +191,7 @@ describe('IAM', () => {
       }
     }
     // The authorizer reads API keys and nothing else; no handler can read them.
-    expect(authorizer.keyPrefixes).toEqual(['apiKey']);
+    expect(authorizerRow.keyPrefixes).toEqual(['apiKey']);
     expect(routes.every((route) => !(route.keyPrefixes as readonly string[]).includes('apiKey'))).toBe(true);
   });
 

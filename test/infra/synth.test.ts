@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingest, publisher } from '../../contract/events.ts';
-import { authorizer, routes } from '../../contract/routes.ts';
+import { ingestRow, publisherRow } from '../../contract/events.ts';
+import { authorizerRow, routes } from '../../contract/routes.ts';
 import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { createTestTable, dynamoEndpoint } from '../support/dynamo.ts';
 import { httpEvent } from '../support/events.ts';
@@ -59,13 +59,13 @@ describe('the bundles', () => {
           expect(result.statusCode, route.name).toBe(route.example ? 201 : 404),
       })),
       {
-        name: authorizer.name,
+        name: authorizerRow.name,
         event: { ...httpEvent({ path: '/customers' }), type: 'REQUEST', headers: { authorization: unknownKey } },
         expected: (result: unknown) =>
           expect(result).toEqual({ isAuthorized: true, context: { authenticated: 'false', reason: 'unknown' } }),
       },
       {
-        name: ingest.name,
+        name: ingestRow.name,
         event: sqsBatch([
           eventBridgeEvent('order.placed', JSON.parse(readFileSync(`${root}examples/order-placed.json`, 'utf8'))),
         ]),
@@ -73,7 +73,7 @@ describe('the bundles', () => {
       },
       {
         // No records: proves the bundle loads and runs; publishing needs a real bus.
-        name: publisher.name,
+        name: publisherRow.name,
         event: { Records: [] },
         expected: (result: unknown) => expect(result).toEqual({ batchItemFailures: [] }),
       },

@@ -3,7 +3,7 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createIngestHandler } from '../../functions/events/ingester.ts';
+import { createIngester } from '../../functions/events/ingester.ts';
 import { getPurchaser, newPurchaserId } from '../../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
 import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
@@ -12,11 +12,11 @@ import { injectFault } from '../support/faults.ts';
 import { capturingLog } from '../support/handlers.ts';
 
 let t: TestTable;
-let ingest: ReturnType<typeof createIngestHandler>;
+let ingest: ReturnType<typeof createIngester>;
 const log = capturingLog();
 beforeAll(async () => {
   t = await createTestTable('ingest');
-  ingest = createIngestHandler({ store: t.store, log, now: () => new Date(), newReviewToken, newPurchaserId });
+  ingest = createIngester({ store: t.store, log, now: () => new Date(), newReviewToken, newPurchaserId });
 });
 
 let n = 0;
@@ -223,7 +223,7 @@ describe('batches', () => {
         ? { error: new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }) }
         : undefined,
     );
-    const handler = createIngestHandler({ store, log, now: () => new Date(), newReviewToken, newPurchaserId });
+    const handler = createIngester({ store, log, now: () => new Date(), newReviewToken, newPurchaserId });
     const lucky = person();
     const batch = sqsBatch([
       eventBridgeEvent('order.placed', order(unlucky)),

@@ -4,9 +4,9 @@
 
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ingest } from '../../contract/events.ts';
+import { ingestRow } from '../../contract/events.ts';
 import { routes } from '../../contract/routes.ts';
-import { createIngestHandler } from '../../functions/events/ingester.ts';
+import { createIngester } from '../../functions/events/ingester.ts';
 import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
 import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
@@ -89,7 +89,7 @@ describe('table actions used equal the route table', () => {
   it('Ingest', async () => {
     const store = t.newStore();
     const used = recordCommands(store);
-    const handler = createIngestHandler({
+    const handler = createIngester({
       store,
       log: silentLog,
       now: () => new Date(),
@@ -114,6 +114,6 @@ describe('table actions used equal the route table', () => {
     ]);
     expect(await handler(batch)).toEqual({ batchItemFailures: [] });
     expect(await handler(batch)).toEqual({ batchItemFailures: [] });
-    expect(asActions(used)).toEqual(new Set(ingest.tableActions));
+    expect(asActions(used)).toEqual(new Set(ingestRow.tableActions));
   });
 });

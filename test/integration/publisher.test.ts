@@ -5,7 +5,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../functions/auth/api-keys.ts';
 import { type DomainEvent, toDomainEvents } from '../../functions/events/domain-events.ts';
-import { createIngestHandler } from '../../functions/events/ingester.ts';
+import { createIngester } from '../../functions/events/ingester.ts';
 import { createPublisher, type EventSink, eventBridgeSink } from '../../functions/events/publisher.ts';
 import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
@@ -140,7 +140,7 @@ describe('domain events from the stream', () => {
   });
 
   it('review changes are announced as purchase updates; a purchase known only to review events waits for its order', async () => {
-    const ingest = createIngestHandler({
+    const ingest = createIngester({
       store: t.store,
       log: capturingLog(),
       now: () => new Date(),

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { customerRequest } from '../../functions/customers/schema.ts';
 import { purchaserRequest } from '../../functions/purchasers/schema.ts';
-import { fieldErrors } from '../../functions/schema/fields.ts';
+import { fieldErrors } from '../../functions/schema/issues.ts';
 import { createCustomerCorporation, reevooCreatePurchaser, reevooPurchaserAndPurchases } from '../fixtures/seeds.ts';
 
 const errorsOf = (schema: v.GenericSchema, input: unknown) => {

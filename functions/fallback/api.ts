@@ -1,12 +1,12 @@
 // The catch-all route: whatever no row of the route table matches. A known path with another
 // method is 405 with `Allow`; anything else is 404. Both are problem+json like every other error.
-import { fallback, matchRoute } from '../../contract/routes.ts';
+import { fallbackRow, matchRoute } from '../../contract/routes.ts';
 import { methodNotAllowed, notFound } from '../http/problem.ts';
 import { plainRoute } from '../http/route.ts';
 import type { Logger } from '../runtime/logger.ts';
 
-export function fallbackRoute(deps: { readonly log: Logger }) {
-  return plainRoute(fallback, {
+export function createFallbackRoute(deps: { readonly log: Logger }) {
+  return plainRoute(fallbackRow, {
     log: deps.log,
     async handle({ event }) {
       const match = matchRoute(event.requestContext.http.method, event.rawPath);
