@@ -1,24 +1,15 @@
 // npm run apikey as ops use it, against DynamoDB Local (DYNAMODB_PORT, TABLE_NAME).
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authenticate } from '../../functions/auth/api-keys.ts';
-import { createTestTable, dynamoEndpoint, type TestTable } from '../support/dynamo.ts';
+import { runTool } from '../support/cli.ts';
+import { createTestTable, type TestTable } from '../support/dynamo.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 let t: TestTable;
 beforeAll(async () => {
   t = await createTestTable('apikey-cli');
 });
 
-function apikey(...args: string[]) {
-  const result = spawnSync(process.execPath, ['bin/apikey.ts', ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH, DYNAMODB_PORT: new URL(dynamoEndpoint()).port, TABLE_NAME: t.tableName },
-    encoding: 'utf8',
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const apikey = (...args: string[]) => runTool('apikey', t, args);
 
 describe('npm run apikey', () => {
   it('create --json prints one JSON object and nothing else; the key works', async () => {

@@ -1,10 +1,10 @@
 // npm run event, as a developer uses it against the local DynamoDB (DYNAMODB_PORT, TABLE_NAME).
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getPurchaser } from '../../functions/purchasers/purchasers.ts';
-import { createTestTable, dynamoEndpoint, type TestTable } from '../support/dynamo.ts';
+import { runTool } from '../support/cli.ts';
+import { createTestTable, type TestTable } from '../support/dynamo.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 let t: TestTable;
@@ -12,15 +12,7 @@ beforeAll(async () => {
   t = await createTestTable('event-cli');
 });
 
-function event(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, ['bin/event.ts', ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH, DYNAMODB_PORT: new URL(dynamoEndpoint()).port, TABLE_NAME: t.tableName },
-    encoding: 'utf8',
-    input,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const event = (args: string[], input?: string) => runTool('event', t, args, input);
 
 describe('npm run event', () => {
   it('runs the README example order through the ingest handler and prints its batch response', async () => {

@@ -1,27 +1,18 @@
 // npm run purchaser and npm run customer: a record as stored, from the local DynamoDB
 // (DYNAMODB_PORT, TABLE_NAME), as ops use them.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, newCustomerId } from '../../functions/customers/customers.ts';
 import { upsertPurchaser } from '../../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
-import { createTestTable, dynamoEndpoint, type TestTable } from '../support/dynamo.ts';
+import { runTool } from '../support/cli.ts';
+import { createTestTable, type TestTable } from '../support/dynamo.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 let t: TestTable;
 beforeAll(async () => {
   t = await createTestTable('lookup-cli');
 });
 
-function tool(script: string, args: string[]) {
-  const result = spawnSync(process.execPath, [`bin/${script}.ts`, ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH, DYNAMODB_PORT: new URL(dynamoEndpoint()).port, TABLE_NAME: t.tableName },
-    encoding: 'utf8',
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const tool = (name: string, args: string[]) => runTool(name, t, args);
 
 describe('npm run purchaser', () => {
   it('prints the purchaser and its purchases as stored', async () => {
