@@ -80,24 +80,17 @@ export async function getCustomerById(store: Store, corporationId: string, id: s
   return item && toCustomer(item);
 }
 
-export async function getCustomerByEmail(store: Store, corporationId: string, email: string) {
+export async function getCustomerByEmail(
+  store: Store,
+  corporationId: string,
+  email: string,
+): Promise<Customer | undefined> {
   const item = await getItem(store, customerKey(corporationId, { email }));
   return item && toCustomer(item);
 }
 
-/** Every address field, unknown ones null. */
-export function fullAddress(address: Partial<Record<keyof Address, string | null>>): Address {
-  return {
-    line1: address.line1 ?? null,
-    line2: address.line2 ?? null,
-    city: address.city ?? null,
-    state: address.state ?? null,
-    postal_code: address.postal_code ?? null,
-    country: address.country ?? null,
-  };
-}
-
-const toAddress = decoder<Address>({
+/** Every address field, unknown ones null: for an address as sent and as stored alike. */
+export const fullAddress = decoder<Address>({
   line1: read.text,
   line2: read.text,
   city: read.text,
@@ -112,7 +105,7 @@ const toCustomer = decoder<Customer>({
   name: read.string,
   email: read.text,
   external_id: read.text,
-  shipping_address: read.map(toAddress),
+  shipping_address: read.map(fullAddress),
   source_platform: read.text,
   source_platform_id: read.text,
   created_at: read.number,

@@ -19,14 +19,7 @@ import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/client.ts';
 import { decoder, type Item, read } from '../store/codec.ts';
 import { absent, type Condition, differs, exists, or } from '../store/expression.ts';
-import {
-  itemKey,
-  normaliseEmail,
-  PURCHASER_FAMILY,
-  purchaseKey,
-  purchaserKey,
-  purchaseSortKey,
-} from '../store/keys.ts';
+import { type ItemKey, itemKey, normaliseEmail, PURCHASER_FAMILY, purchaseKeyIn, purchaserKey } from '../store/keys.ts';
 import { getItems, queryPartition } from '../store/read.ts';
 import { itemAbsent, writeItem } from '../store/write.ts';
 import { PURCHASER_FIELDS, type Purchase, type Purchaser, type PurchaserField, REVIEW_STATES } from './model.ts';
@@ -75,24 +68,28 @@ export async function upsertPurchaser(
   const key = purchaserKey(input.trkref, input.email);
   const now = isoSeconds(deps.now());
 
-  // Same order_ref + sku twice in one request is one purchase; the last purchase_date sent wins.
-  const requested = new Map<string, PurchaseInput>();
-  for (const purchase of input.purchases) {
-    const sk = sortKeyOf(purchase);
-    const previous = requested.get(sk);
-    requested.set(sk, { ...purchase, purchase_date: purchase.purchase_date ?? previous?.purchase_date });
+  // Each purchase's key, once; same order_ref + sku twice in one request is one purchase, and the
+  // last purchase_date sent wins.
+  const sent = input.purchases.map((purchase) => ({
+    key: purchaseKeyIn(key, purchase.order_ref, purchase.sku),
+    purchase,
+  }));
+  const requested = new Map<string, { key: ItemKey; purchase: PurchaseInput }>();
+  for (const { key: purchaseKey, purchase } of sent) {
+    const previous = requested.get(purchaseKey.sk)?.purchase;
+    requested.set(purchaseKey.sk, {
+      key: purchaseKey,
+      purchase: { ...purchase, purchase_date: purchase.purchase_date ?? previous?.purchase_date },
+    });
   }
 
   const stored = new Map<string, Item>();
-  const found = await getItems(store, [
-    key,
-    ...[...requested.values()].map((p) => purchaseKey(input.trkref, input.email, p.order_ref, p.sku)),
-  ]);
+  const found = await getItems(store, [key, ...[...requested.values()].map((r) => r.key)]);
   for (const item of found) stored.set(String(item.sk), item);
   const existing = stored.get(key.sk);
   const purchaserId = typeof existing?.id === 'string' ? existing.id : (deps.newPurchaserId ?? newPurchaserId)();
-  const toWrite = [...requested.values()].filter((purchase) => {
-    const item = stored.get(sortKeyOf(purchase));
+  const toWrite = [...requested.values()].filter(({ key: purchaseKey, purchase }) => {
+    const item = stored.get(purchaseKey.sk);
     return (
       !item || isPlaceholder(item) || (purchase.purchase_date != null && item.purchase_date !== purchase.purchase_date)
     );
@@ -100,9 +97,9 @@ export async function upsertPurchaser(
 
   const [saved, ...written] = await Promise.all([
     !existing || changesPurchaser(existing, input.fields)
-      ? savePurchaser(store, input, now, purchaserId)
+      ? savePurchaser(store, key, input, now, purchaserId)
       : { item: existing, created: false, changed: false },
-    ...toWrite.map((purchase) => savePurchase(store, input, purchase, now, deps.newReviewToken(), purchaserId)),
+    ...toWrite.map((r) => savePurchase(store, r.key, input, r.purchase, now, deps.newReviewToken(), purchaserId)),
   ]);
   const { item: purchaserItem, created, changed } = saved;
   // Two first requests for one purchaser at once: one id won; point this request's purchases at it.
@@ -116,8 +113,8 @@ export async function upsertPurchaser(
     created,
     changed: changed || written.length > 0,
     purchaser: toPurchaser(purchaserItem),
-    purchases: input.purchases.map((p) => {
-      const item = stored.get(sortKeyOf(p));
+    purchases: sent.map(({ key: purchaseKey }) => {
+      const item = stored.get(purchaseKey.sk);
       if (!item) throw new Error('a purchase of the request was neither stored nor written');
       return toPurchase(item);
     }),
@@ -142,7 +139,7 @@ export async function getPurchaser(
  * request), only if the item is new or a sent field differs from what is stored. When nothing
  * would change, the stored purchaser comes back from the failed condition: it is the answer.
  */
-async function savePurchaser(store: Store, input: UpsertPurchaserInput, now: string, id: string) {
+async function savePurchaser(store: Store, key: ItemKey, input: UpsertPurchaserInput, now: string, id: string) {
   const set: Record<string, unknown> = {
     entity: 'purchaser',
     trkref: input.trkref,
@@ -163,7 +160,7 @@ async function savePurchaser(store: Store, input: UpsertPurchaserInput, now: str
     }
   }
   const result = await writeItem(store, {
-    update: purchaserKey(input.trkref, input.email),
+    update: key,
     changes: { set, remove, setIfAbsent: { id, created_at: now }, add: { version: 1 } },
     condition: or(...changes),
     returnNew: true,
@@ -172,8 +169,6 @@ async function savePurchaser(store: Store, input: UpsertPurchaserInput, now: str
   if (!result.written && result.old) return { item: result.old, created: false, changed: false };
   throw new Error('purchaser update answered no item');
 }
-
-const sortKeyOf = (purchase: PurchaseInput) => purchaseSortKey(purchase.order_ref, purchase.sku);
 
 /** Whether writing `fields` would change the stored purchaser. */
 function changesPurchaser(item: Item, fields: UpsertPurchaserInput['fields']): boolean {
@@ -198,6 +193,7 @@ const isPlaceholder = (item: Item) => typeof item.review_token !== 'string';
  */
 async function savePurchase(
   store: Store,
+  key: ItemKey,
   owner: UpsertPurchaserInput,
   purchase: PurchaseInput,
   now: string,
@@ -215,7 +211,7 @@ async function savePurchase(
   };
   if (purchase.purchase_date != null) set.purchase_date = purchase.purchase_date;
   const result = await writeItem(store, {
-    update: purchaseKey(owner.trkref, owner.email, purchase.order_ref, purchase.sku),
+    update: key,
     changes: { set, setIfAbsent: { review_state: 'not_reviewed', review_token: token, created_at: now } },
     returnNew: true,
   });

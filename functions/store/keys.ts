@@ -55,10 +55,14 @@ export const purchaserKey = (trkref: string, email: string): ItemKey => ({
 export const purchaseSortKey = (orderRef: string, sku: string) =>
   `${sortKeys.purchase}${escapePart(orderRef)}#${escapePart(sku)}`;
 
-export const purchaseKey = (trkref: string, email: string, orderRef: string, sku: string): ItemKey => ({
-  pk: personPartition(trkref, email),
+/** A purchase lives in its purchaser's partition. */
+export const purchaseKeyIn = (purchaser: ItemKey, orderRef: string, sku: string): ItemKey => ({
+  pk: purchaser.pk,
   sk: purchaseSortKey(orderRef, sku),
 });
+
+export const purchaseKey = (trkref: string, email: string, orderRef: string, sku: string): ItemKey =>
+  purchaseKeyIn(purchaserKey(trkref, email), orderRef, sku);
 
 /** What the purchaser item's and its purchases' sort keys begin with: one Query reads them all. */
 export const PURCHASER_FAMILY = 'PURCHASE';

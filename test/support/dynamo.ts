@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { createDocumentClient, type Store } from '../../functions/store/client.ts';
-import { ensureTable, localClientConfig } from '../../local/dynamodb.ts';
+import type { Store } from '../../functions/store/client.ts';
+import { ensureTable, localClientConfig, localStore } from '../../local/dynamodb.ts';
 
 export const dynamoEndpoint = () => inject('dynamoEndpoint');
 
@@ -21,6 +21,6 @@ export async function createTestTable(label: string): Promise<TestTable> {
   const tableName = `${label}-${randomUUID().slice(0, 8)}`;
   const client = new DynamoDBClient(clientConfig());
   await ensureTable(client, tableName);
-  const newStore = () => ({ doc: createDocumentClient(clientConfig()), tableName });
+  const newStore = () => localStore(dynamoEndpoint(), tableName);
   return { tableName, client, store: newStore(), newStore };
 }
