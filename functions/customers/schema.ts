@@ -1,6 +1,6 @@
 // The request body of POST /customers.
 import * as v from 'valibot';
-import { country, email, object, optionalText, orgId, requiredText } from '../schema/fields.ts';
+import { country, object, optionalEmail, optionalText, orgId, requiredText } from '../schema/fields.ts';
 
 const addressSchema = object({
   line1: optionalText(200),
@@ -14,7 +14,7 @@ const addressSchema = object({
 export const customerRequest = object({
   corporation_id: orgId,
   name: requiredText(3, 200),
-  email: v.optional(v.nullable(email)),
+  email: optionalEmail,
   external_id: optionalText(255),
   shipping_address: v.optional(v.nullable(addressSchema)),
 });

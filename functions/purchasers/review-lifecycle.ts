@@ -7,9 +7,11 @@
 //   review.published        -> published, with the review's URL
 //
 // Events may arrive late, twice or out of order; the newest event time wins. Each change is one
-// conditional UpdateItem: the review state carries the version it was set at (event time, then a
-// fixed rank to order events of the same instant), and an event older than that changes nothing.
-// So the end state does not depend on the order of arrival.
+// conditional UpdateItem: the review state carries the version it was set at (event time as UTC
+// ISO 8601 to the millisecond, then a fixed rank to order events of the same instant), and an
+// event not newer than that changes nothing. Times are compared as instants: whatever offset an
+// event was written with, the version is its UTC time, of fixed width, so string order (what the
+// condition compares) is time order. So the end state does not depend on the order of arrival.
 //
 // An event for a purchase whose order has not arrived is not dropped: the same update creates the
 // purchase item with the review fields only (no review token). Its review state reads
@@ -46,6 +48,12 @@ export interface ReviewEvent {
 
 /** `applied`: the purchase changed; `stale`: a newer event had already set what this one would. */
 export async function applyReviewEvent(store: Store, event: ReviewEvent): Promise<'applied' | 'stale'> {
+  // Versions are compared as strings in the write's condition, so they must be UTC ISO strings of
+  // one width: `toISOString` has a four-digit year only from 0000 to 9999 (year 10000 is
+  // `+010000-…`, which sorts before `2026-…`). The event schema keeps times within 2000 to
+  // tomorrow; this refuses any caller that did not go through it.
+  const year = event.occurred_at.getUTCFullYear();
+  if (!(year >= 2000 && year <= 9999)) throw new RangeError('review event time outside the years 2000 to 9999');
   const email = normaliseEmail(event.email);
   const identity = { entity: 'purchase', trkref: event.trkref, email, order_ref: event.order_ref, sku: event.sku };
   const key = purchaseKey(event.trkref, email, event.order_ref, event.sku);

@@ -1,6 +1,15 @@
 // The request body of POST /v4/organisations/{trkref}/purchasers (Reevoo Platform API v4).
 import * as v from 'valibot';
-import { calendarDate, country, email, identifier, object, optionalText, orgId } from '../schema/fields.ts';
+import {
+  calendarDate,
+  country,
+  email,
+  identifier,
+  object,
+  optionalDate,
+  optionalText,
+  orgId,
+} from '../schema/fields.ts';
 
 /** Most purchases one request may carry. */
 export const MAX_PURCHASES = 100;
@@ -8,16 +17,21 @@ export const MAX_PURCHASES = 100;
 const purchaseSchema = object({
   order_ref: identifier(100),
   sku: identifier(100),
-  purchase_date: v.optional(v.nullable(calendarDate)),
+  purchase_date: optionalDate(calendarDate),
 });
 
-export const purchaserRequest = object({
+/** The purchaser's own members, shared with the order.placed event's `customer`. */
+export const purchaserEntries = {
   email,
   title: optionalText(50),
   first_name: optionalText(100),
   surname: optionalText(100),
   country,
   postcode: optionalText(20),
+};
+
+export const purchaserRequest = object({
+  ...purchaserEntries,
   purchases: v.optional(
     v.nullable(
       v.pipe(

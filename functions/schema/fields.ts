@@ -1,84 +1,204 @@
 // Building blocks for the schemas of request bodies and event details (valibot). Messages read as
 // the end of a sentence naming the field: "/email must be a valid email address" (see issues.ts).
+//
+// Rules every block keeps:
+// - Lengths count Unicode code points (what a person calls characters, emoji included), not
+//   UTF-16 units: a 3-character minimum is not met by two emoji, a 100-character maximum takes 100.
+// - Codes (country) are matched as ASCII before any case mapping: Unicode case mapping would turn
+//   `ıt` into `IT` and `uſ` into `US`.
+// - In an optional field `""` means null (text fields trim first, so "  " too); a required field
+//   refuses it.
+// - An object is a JSON object: an array, a string or null where an object belongs is refused.
 import * as v from 'valibot';
 import { ORG_ID_PATTERN } from '../../contract/table.ts';
 import { COUNTRY_CODES } from './countries.ts';
+import { parseEmail } from './email.ts';
 
 const wellFormed = v.check((s: string) => s.isWellFormed(), 'must be valid Unicode text');
 const noControlCharacters = v.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
 
 const string = () => v.string('must be a string');
+const stringOrNull = () => v.string('must be a string or null');
+
+/** At least `min` characters (code points). */
+export const minChars = (min: number) => v.minCodePoints(min, `must be at least ${min} characters`);
+
+/** At most `max` characters (code points). */
+export const maxChars = (max: number) => v.maxCodePoints(max, `must be at most ${max} characters`);
+
+/** "" as null, for optional fields (after trimming). */
+const emptyAsNull = v.transform((s: string): string | null => (s === '' ? null : s));
 
 /** An organisation id (`trkref`, `corporation_id`): the first part of every key. */
 export const orgId = v.pipe(string(), v.regex(ORG_ID_PATTERN, 'must be 1 to 64 letters, digits, "_" or "-"'));
 
-/** A required email: trimmed, at most 254 characters, lower-cased (emails identify people). */
+/** The address as stored (see email.ts), or an issue saying what is wrong with it. */
+function address({ dataset, addIssue, NEVER }: v.RawTransformContext<string>): string {
+  const parsed = parseEmail(dataset.value);
+  if ('problem' in parsed) {
+    addIssue({ message: parsed.problem });
+    return NEVER;
+  }
+  return parsed.address;
+}
+
+/**
+ * A required email (emails identify people): trimmed, then stored as email.ts spells it (lower
+ * case, punycode domain, at most 254 characters).
+ */
 export const email = v.pipe(
   string(),
+  wellFormed,
   v.trim(),
   v.nonEmpty('must not be empty'),
-  v.maxLength(254, 'must be at most 254 characters'),
-  v.email('must be a valid email address'),
-  v.toLowerCase(),
+  maxChars(254),
+  v.rawTransform(address),
 );
 
-/** Free text that may be omitted (stored value kept) or null (cleared); trimmed, "" means null. */
-export const optionalText = (max: number) =>
-  v.optional(
-    v.nullable(
-      v.pipe(
-        v.string('must be a string or null'),
-        wellFormed,
-        v.trim(),
-        v.maxLength(max, `must be at most ${max} characters`),
-        v.transform((s): string | null => (s === '' ? null : s)),
-      ),
-    ),
-  );
-
-/** Required free text, trimmed, between `min` and `max` characters. */
-export const requiredText = (min: number, max: number) =>
-  v.pipe(
-    string(),
-    wellFormed,
-    v.trim(),
-    v.minLength(min, `must be at least ${min} characters`),
-    v.maxLength(max, `must be at most ${max} characters`),
-  );
-
-/** A required identifier that becomes part of a key: non-empty, trimmed, printable. */
-export const identifier = (max: number) =>
-  v.pipe(
-    string(),
-    wellFormed,
-    noControlCharacters,
-    v.trim(),
-    v.nonEmpty('must not be empty'),
-    v.maxLength(max, `must be at most ${max} characters`),
-  );
-
-/** ISO 3166-1 alpha-2, any case, stored upper-cased; `UK` accepted (see countries.ts). */
-export const country = v.optional(
+/** An email that may be omitted or null; "" is null. */
+export const optionalEmail = v.optional(
   v.nullable(
     v.pipe(
-      string(),
+      stringOrNull(),
+      wellFormed,
       v.trim(),
-      v.toUpperCase(),
-      v.check((code) => COUNTRY_CODES.has(code), 'must be an ISO 3166-1 alpha-2 country code, such as "GB" or "US"'),
+      maxChars(254),
+      v.rawTransform<string, string | null>((context) => (context.dataset.value === '' ? null : address(context))),
     ),
   ),
 );
 
+/** Free text that may be omitted (stored value kept) or null (cleared); trimmed, "" means null. */
+export const optionalText = (max: number) =>
+  v.optional(v.nullable(v.pipe(stringOrNull(), wellFormed, v.trim(), maxChars(max), emptyAsNull)));
+
+/** Required free text, trimmed, between `min` and `max` characters. */
+export const requiredText = (min: number, max: number) =>
+  v.pipe(string(), wellFormed, v.trim(), minChars(min), maxChars(max));
+
+/** A required identifier that becomes part of a key: non-empty, trimmed, printable. */
+export const identifier = (max: number) =>
+  v.pipe(string(), wellFormed, noControlCharacters, v.trim(), v.nonEmpty('must not be empty'), maxChars(max));
+
+const COUNTRY_MESSAGE = 'must be an ISO 3166-1 alpha-2 country code, such as "GB" or "US"';
+
+/**
+ * ISO 3166-1 alpha-2, any case, stored upper-cased; `UK` accepted (see countries.ts); "" is null.
+ * Two ASCII letters first, then upper-cased: only A-Z can change.
+ */
+export const country = v.optional(
+  v.nullable(
+    v.pipe(
+      stringOrNull(),
+      v.trim(),
+      v.rawTransform<string, string | null>(({ dataset, addIssue, NEVER }) => {
+        if (dataset.value === '') return null;
+        const code = /^[A-Za-z]{2}$/.test(dataset.value) ? dataset.value.toUpperCase() : '';
+        if (!COUNTRY_CODES.has(code)) {
+          addIssue({ message: COUNTRY_MESSAGE });
+          return NEVER;
+        }
+        return code;
+      }),
+    ),
+  ),
+);
+
+// Dates and times. The calendar is checked field by field (JavaScript's Date would roll
+// 2026-02-30 over to 2 March). Event times must fall between the start of the year 2000 and one
+// day from now: the registry orders events by their time ("newest wins"), and a time outside
+// that window is a sender's clock or encoding fault, which would otherwise win or lose for ever.
+
+const daysInMonth = (year: number, month: number) =>
+  month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : [4, 6, 9, 11].includes(month)
+      ? 30
+      : 31;
+
+const isCalendarDay = (year: number, month: number, day: number) =>
+  month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
 const isCalendarDate = (value: string) => {
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  const [, year, month, day] = DATE.exec(value)?.map(Number) ?? [];
+  return year !== undefined && month !== undefined && day !== undefined && isCalendarDay(year, month, day);
 };
+
+const EARLIEST_EVENT = Date.UTC(2000, 0, 1);
+const DAY_MS = 24 * 60 * 60 * 1000;
+const EVENT_WINDOW = 'must be no earlier than the year 2000 and at most one day in the future';
 
 /** A calendar date as `YYYY-MM-DD`. */
 export const calendarDate = v.pipe(
   string(),
-  v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD'),
+  v.regex(DATE, 'must be a date as YYYY-MM-DD'),
   v.check(isCalendarDate, 'must be a real calendar date'),
 );
 
-export const object = <const E extends v.ObjectEntries>(entries: E) => v.object(entries, 'must be a JSON object');
+/** The date of an event (`YYYY-MM-DD`, no zone): from 2000-01-01 to the UTC date one day from now. */
+export const eventDate = v.pipe(
+  calendarDate,
+  v.check(
+    (date) => date >= '2000-01-01' && date <= new Date(Date.now() + DAY_MS).toISOString().slice(0, 10),
+    EVENT_WINDOW,
+  ),
+);
+
+const emptyAsNullDate = v.pipe(
+  v.literal(''),
+  v.transform((): null => null),
+);
+
+/** A date (`calendarDate` or `eventDate`) that may be omitted or null; "" is null too. */
+export const optionalDate = (date: typeof calendarDate | typeof eventDate) =>
+  v.optional(v.nullable(v.union([emptyAsNullDate, date], 'must be a date as YYYY-MM-DD or null')));
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):?(\d{2}))$/;
+
+/** The instant an RFC 3339 / ISO 8601 time stands for, in ms (NaN unless every field is in range). */
+function instantOf(text: string): number {
+  const match = DATE_TIME.exec(text);
+  if (!match) return Number.NaN;
+  const field = (index: number) => Number(match[index] ?? 0);
+  const [year, month, day, hour, minute, second] = [field(1), field(2), field(3), field(4), field(5), field(6)];
+  const [offsetHours, offsetMinutes] = [field(9), field(10)];
+  if (!isCalendarDay(year, month, day) || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  if (offsetHours > 23 || offsetMinutes > 59) return Number.NaN;
+  // Milliseconds are what a Date holds: further digits are dropped, not rounded.
+  const millis = Number((match[7] ?? '').padEnd(3, '0').slice(0, 3));
+  const utc = new Date(0);
+  utc.setUTCFullYear(year, month - 1, day);
+  utc.setUTCHours(hour, minute, second, millis);
+  const offset = (match[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  return utc.getTime() - offset;
+}
+
+/**
+ * When an event happened: ISO 8601 date and time with a zone (`Z` or an offset), calendar-valid,
+ * within the event window; as a Date (an instant: the offset only says how it was written).
+ */
+export const eventTime = v.pipe(
+  string(),
+  v.regex(DATE_TIME, 'must be an ISO 8601 date and time with a zone'),
+  v.transform(instantOf),
+  v.check((ms) => !Number.isNaN(ms), 'must be a real date and time'),
+  v.check((ms) => ms >= EARLIEST_EVENT && ms <= Date.now() + DAY_MS, EVENT_WINDOW),
+  v.transform((ms) => new Date(ms)),
+);
+
+/** Anything but a JSON object (an array, null, a string…) is refused where an object belongs. */
+const jsonObject = v.custom<Record<string, unknown>>(
+  (input) => typeof input === 'object' && input !== null && !Array.isArray(input),
+  'must be a JSON object',
+);
+
+/**
+ * A JSON object with these members (unknown ones dropped). valibot's own object schema takes an
+ * array for an object (its indices are keys), so the shape is checked first.
+ */
+export const object = <const E extends v.ObjectEntries>(entries: E) =>
+  v.pipe(jsonObject, v.object(entries, 'must be a JSON object'));

@@ -6,10 +6,12 @@
 //   another's. The builders re-check it, so a caller that skipped validation still cannot cross
 //   tenants.
 // - The email is the last part of the partition key, so whatever it contains it cannot reach
-//   another partition's layout; it is normalised (trimmed, lower-cased) so one person has one key.
+//   another partition's layout; it is normalised (trimmed, lower-cased, a Unicode domain as
+//   punycode) so one person has one key.
 // - Order refs, skus and ids share a key with other parts, so each is escaped (`%` -> `%25`,
 //   `#` -> `%23`) before joining: the mapping is injective, and `A#B` + `C` can never collide with
 //   `A` + `B#C`.
+import { domainToASCII } from 'node:url';
 import { type lookupIndex, ORG_ID_PATTERN, registryTable } from '../../contract/table.ts';
 
 const { prefixes, sortKeys } = registryTable;
@@ -22,7 +24,19 @@ export type IndexKey = Readonly<Record<typeof lookupIndex.partitionKey | typeof 
 
 export const isOrgId = (value: unknown): value is string => typeof value === 'string' && ORG_ID_PATTERN.test(value);
 
-export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+/**
+ * One spelling per mailbox: trimmed, lower-cased, and a Unicode domain as IDNA punycode (what the
+ * request schemas store; repeated here for callers that skipped them, such as the lookup tool).
+ */
+export function normaliseEmail(email: string): string {
+  const trimmed = email.trim();
+  const at = trimmed.lastIndexOf('@');
+  const domain = trimmed.slice(at + 1);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is "only ASCII", control characters included
+  if (at < 0 || /^[\x00-\x7f]*$/.test(domain)) return trimmed.toLowerCase();
+  // IDNA maps case itself, and differently from toLowerCase (`ẞ` is `ss` to IDNA, `ß` to toLowerCase).
+  return `${trimmed.slice(0, at).toLowerCase()}@${domainToASCII(domain) || domain.toLowerCase()}`;
+}
 
 function orgPrefix(org: string): string {
   if (!isOrgId(org)) throw new RangeError('organisation id outside the allowed alphabet');
