@@ -44,7 +44,6 @@ export function synthBundles(outdir: string): {
     CreatePurchaser: stack.functions.get('CreatePurchaser')!,
     CreateCustomer: stack.functions.get('CreateCustomer')!,
     Fallback: stack.functions.get('Fallback')!,
-    Authorizer: stack.authorizerFunction,
     Ingest: stack.ingestFunction,
     Publisher: stack.publisherFunction,
   };

@@ -3,24 +3,20 @@
 // writes. Nothing here imports the AWS SDK: runners import this before the measured window.
 
 import { createCustomerRow, createPurchaserRow } from '../contract/routes.ts';
-import { contextFor } from '../functions/http/principal.ts';
 import { eventBridgeEvent, sqsBatch } from '../local/events.ts';
 
-export const FUNCTIONS = [
-  'CreatePurchaser',
-  'CreateCustomer',
-  'Authorizer',
-  'Fallback',
-  'Ingest',
-  'Publisher',
-] as const;
+export const FUNCTIONS = ['CreatePurchaser', 'CreateCustomer', 'Fallback', 'Ingest', 'Publisher'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
+/**
+ * Also measurable: the Lambda authorizer partner routes had before they authenticated in the
+ * handler, in trees that still have it (bench/auth-designs.ts compares the two designs).
+ */
+export type BenchTarget = FunctionName | 'Authorizer';
 
 /** bench/baselines/<file>.ts for each function. */
 export const TWINS: Record<FunctionName, string> = {
   CreatePurchaser: 'purchaser',
   CreateCustomer: 'customer',
-  Authorizer: 'authorizer',
   Fallback: 'fallback',
   Ingest: 'ingest',
   Publisher: 'publisher',
@@ -28,13 +24,24 @@ export const TWINS: Record<FunctionName, string> = {
 
 const example = (route: typeof createPurchaserRow) => route.example!;
 
-function httpEvent(method: string, path: string, body: unknown, pathParameters?: Record<string, string>) {
+/**
+ * An HTTP API event carrying the key both ways: in the Authorization header (read by handlers that
+ * authenticate) and as the Lambda authorizer's context (read by handlers of trees that had one),
+ * so one event serves this tree and older ones alike.
+ */
+function httpEvent(
+  method: string,
+  path: string,
+  body: unknown,
+  token: string,
+  pathParameters?: Record<string, string>,
+) {
   return {
     version: '2.0',
     routeKey: '$default',
     rawPath: path,
     rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     ...(pathParameters ? { pathParameters } : {}),
     requestContext: {
       accountId: 'bench',
@@ -48,7 +55,7 @@ function httpEvent(method: string, path: string, body: unknown, pathParameters?:
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
       authorizer: {
-        lambda: contextFor({ keyId: 'key_bench0000000000000000000', orgs: ['ACME', 'corp_123'], platform: null }),
+        lambda: { authenticated: 'true', key_id: token.split('.')[0], orgs: 'ACME,corp_123', platform: '' },
       },
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -57,24 +64,21 @@ function httpEvent(method: string, path: string, body: unknown, pathParameters?:
 }
 
 /** The event `name` handles in the benchmark; `unique` makes writes distinct; `token` is a valid API key. */
-export function eventFor(name: FunctionName, unique: string, token: string): unknown {
+export function eventFor(name: BenchTarget, unique: string, token: string): unknown {
   switch (name) {
     case 'CreatePurchaser': {
       const { path, body } = example(createPurchaserRow);
-      return httpEvent('POST', path, { ...(body as object), email: `p-${unique}@example.com` }, { trkref: 'ACME' });
+      const purchaser = { ...(body as object), email: `p-${unique}@example.com` };
+      return httpEvent('POST', path, purchaser, token, { trkref: 'ACME' });
     }
     case 'CreateCustomer': {
       const { path, body } = example(createCustomerRow);
-      return httpEvent('POST', path, { ...(body as object), email: `c-${unique}@example.com` });
+      return httpEvent('POST', path, { ...(body as object), email: `c-${unique}@example.com` }, token);
     }
     case 'Fallback':
-      return httpEvent('GET', '/nowhere', undefined);
+      return httpEvent('GET', '/nowhere', undefined, token);
     case 'Authorizer':
-      return {
-        ...httpEvent('POST', '/customers', undefined),
-        type: 'REQUEST',
-        headers: { authorization: `Bearer ${token}` },
-      };
+      return { ...httpEvent('POST', '/customers', undefined, token), type: 'REQUEST' };
     case 'Ingest':
       return sqsBatch([
         eventBridgeEvent('order.placed', {
@@ -110,7 +114,7 @@ export function eventFor(name: FunctionName, unique: string, token: string): unk
 }
 
 /** Whether `name` answered `result` as it should (a failed call would make timings meaningless). */
-export function answeredWell(name: FunctionName, answer: unknown): boolean {
+export function answeredWell(name: BenchTarget, answer: unknown): boolean {
   const result = answer as
     | {
         statusCode?: number;

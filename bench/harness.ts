@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createApiKey } from '../functions/auth/api-keys.ts';
 import { ensureTable, freePort, localStore, startDynamoDbLocal } from '../local/dynamodb.ts';
-import type { FunctionName } from './functions.ts';
+import type { BenchTarget, FunctionName } from './functions.ts';
 import { inTurn } from './stats.ts';
 
 export const root = fileURLToPath(new URL('../', import.meta.url));
@@ -78,7 +78,7 @@ export async function startHarness() {
 
   /** `runs` pairs of fresh-process cold starts of two bundles of `name`, side by side. */
   const coldPairs = async (
-    name: FunctionName,
+    name: BenchTarget,
     files: [string, string],
     runs: number,
     extraEnv: [Record<string, string>, Record<string, string>] = [{}, {}],

@@ -1,5 +1,5 @@
 // Turns the measurements into bench/results.json (machine-readable) and BENCHMARKS.md.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bundle } from './bundles.ts';
 import type { Cost } from './dynamodb-cost.ts';
@@ -389,9 +389,9 @@ $${PRICES.lambda_arm64_per_gb_second} per GB-second on arm64; DynamoDB on demand
 $${PRICES.dynamodb_write_unit_per_million} per million write units and
 $${PRICES.dynamodb_read_unit_per_million} per million read units. Lambda at the stack's 1024 MB,
 billed for the measured warm p50 wall time rounded up to the millisecond (DynamoDB Local on
-loopback answers in about the time DynamoDB takes within a region, a few ms). The authorizer's
-answer is cached per API key for 5 minutes, so it runs about once per key per 5 minutes: nothing
-per million requests. Free tiers and data transfer are left out.
+loopback answers in about the time DynamoDB takes within a region, a few ms). Authentication
+reads a key once per container per minute (one strongly consistent read, 1 read unit): nothing per
+million requests, and left out. Free tiers and data transfer are left out.
 
 ${rows(
   [
@@ -415,6 +415,39 @@ ${rows(
     `**${c.total_dollars_per_million.toFixed(2)}**`,
   ]),
 )}
+${authDesignsSection(m.root)}`;
+}
+
+/**
+ * Section 6, from bench/auth-designs.json (written by `npm run bench:auth`, a run of its own: it
+ * compares this tree with the commit that had the Lambda authorizer, so `npm run bench` keeps
+ * its last figures rather than measuring them again).
+ */
+/** The heading of section 6, which `npm run bench:auth` rewrites in place. */
+export const AUTH_SECTION = '## 6. Authentication: two designs';
+
+export function authDesignsSection(root: string): string {
+  const file = join(root, 'bench', 'auth-designs.json');
+  if (!existsSync(file)) return '';
+  const result = JSON.parse(readFileSync(file, 'utf8')) as AuthDesigns;
+  return `
+${AUTH_SECTION}
+
+From \`${result.command}\` (a run of its own, ${result.cold_runs} cold rounds and ${result.warm_requests}
+warm requests a side; \`npm run bench\` copies its figures here). Partner routes used to sit behind an
+API Gateway Lambda authorizer (commit ${result.before}); now each authenticates in its handler.
+Before, a request to a cold API ran two cold functions one after the other, the authorizer then
+the handler: "first request before" adds, round by round, the authorizer's cold start to the
+handler's. Now one function starts, and its first request reads the key (one \`GetItem\`) before
+the route's own work. Warm, API Gateway skipped the authorizer while it cached its answer, and the
+handler now finds the key in its container's cache (60 s) and hashes the presented secret.
+
+${authDesignsTable(result)}
+
+The design was chosen for correctness, not speed: without an authorizer every refusal is the API's
+own problem document (a request without a key included) and a table that cannot be reached while
+authenticating is a \`503\`, where the authorizer gave bare \`401\` and \`500\` answers. The figures
+show what that costs, or saves.
 `;
 }
 
@@ -445,8 +478,51 @@ const NOTES = `### Reading the figures
 - **Logging.** Each function's per-request line is at \`debug\`: API Gateway's access log records
   every request (id, route, status, latency, integration error), and a second line per request
   cost a write syscall (about 250 µs in this sandbox, the largest single overhead the warm profile
-  showed) and CloudWatch ingestion in production. Warnings, errors, authorizer outcomes and
-  ingested events are still logged at \`info\` and above.
+  showed) and CloudWatch ingestion in production. Warnings, errors and ingested
+  events are still logged at \`info\` and above.
 - **Customer writes count the index.** A customer is one item, but its id-index projection (the
   one-request read by id) is written too: 2 WCU for 1 item. Every other write is one item, one WCU
   (items under 1 KB).`;
+
+/** The partner routes bench/auth-designs.ts compares. */
+export type AuthRoute = 'CreatePurchaser' | 'CreateCustomer';
+
+/** What `npm run bench:auth` measured (bench/auth-designs.json). */
+export interface AuthDesigns {
+  readonly command: string;
+  readonly before: string;
+  readonly cold_runs: number;
+  readonly warm_requests: number;
+  readonly routes: Record<
+    AuthRoute,
+    {
+      /** Medians, ms: the authorizer's cold start, the old handler's, and the new handler's. */
+      readonly authorizer_cold_ms: number;
+      readonly handler_before_cold_ms: number;
+      readonly first_request_before_ms: number;
+      readonly first_request_now_ms: number;
+      /** Median over runs of (authorizer + old handler) / new handler, each run paired. */
+      readonly first_request_ratio: number;
+      /** Warm CPU per request, µs: the old handler (authorizer cached by API Gateway) and the new one. */
+      readonly warm_before_cpu_us: number;
+      readonly warm_now_cpu_us: number;
+      readonly warm_ratio: number;
+    }
+  >;
+}
+
+/** The comparison as a Markdown table (also what BENCHMARKS.md shows). */
+export function authDesignsTable(result: AuthDesigns): string {
+  return [
+    '| route | authorizer cold (ms) | handler cold, before (ms) | first request before: both (ms) | ' +
+      'first request now (ms) | now / before (median of rounds) | warm CPU before (µs) | warm CPU now (µs) | ' +
+      'warm now / before |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...Object.entries(result.routes).map(
+      ([name, r]) =>
+        `| ${name} | ${r.authorizer_cold_ms} | ${r.handler_before_cold_ms} | ${r.first_request_before_ms} | ` +
+        `${r.first_request_now_ms} | ${r.first_request_ratio} | ${r.warm_before_cpu_us} | ${r.warm_now_cpu_us} | ` +
+        `${r.warm_ratio} |`,
+    ),
+  ].join('\n');
+}

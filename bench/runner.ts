@@ -4,7 +4,7 @@
 //   warm <ours> <twin> <function> <count>  both bundles in this process: CPU time and wall time
 //                                          per request, alternating blocks of 100 requests
 import { performance } from 'node:perf_hooks';
-import { answeredWell, eventFor, type FunctionName } from './functions.ts';
+import { answeredWell, type BenchTarget, eventFor } from './functions.ts';
 import { inTurn, median } from './stats.ts';
 
 const [mode, ...args] = process.argv.slice(2);
@@ -15,16 +15,16 @@ const unique = () => `${process.pid}-${Date.now().toString(36)}-${++sequence}`;
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 async function cold([bundle, name, id]: string[]) {
-  const event = eventFor(name as FunctionName, id!, token);
+  const event = eventFor(name as BenchTarget, id!, token);
   const start = performance.now();
   const { handler } = (await import(bundle!)) as { handler: Handler };
   const result = await handler(event, context);
   const ms = performance.now() - start;
-  return { ms, ok: answeredWell(name as FunctionName, result) };
+  return { ms, ok: answeredWell(name as BenchTarget, result) };
 }
 
 async function warm([oursFile, twinFile, name, countText]: string[]) {
-  const fn = name as FunctionName;
+  const fn = name as BenchTarget;
   const count = Number(countText);
   const sides = {
     ours: ((await import(oursFile!)) as { handler: Handler }).handler,

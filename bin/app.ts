@@ -2,7 +2,7 @@
 //
 // Context: stage (default dev), reviewBaseUrl (required for prod), memorySize (MB, default 1024),
 // throttleRate / throttleBurst (requests per second / at once, default 100 / 200),
-// authorizerCacheSeconds (0 to 300, default 300), eventBusName (default purchaser-registry-<stage>).
+// apiKeyCacheSeconds (0 to 60, default 60), eventBusName (default purchaser-registry-<stage>).
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { RegistryStack } from '../lib/registry-stack.ts';
@@ -32,7 +32,7 @@ new RegistryStack(app, `PurchaserRegistry-${stage}`, {
   ...number('memorySize'),
   ...number('throttleRate'),
   ...number('throttleBurst'),
-  ...number('authorizerCacheSeconds'),
+  ...number('apiKeyCacheSeconds'),
   ...(app.node.tryGetContext('eventBusName') ? { eventBusName: String(app.node.tryGetContext('eventBusName')) } : {}),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: `Customer and purchaser registry (${stage})`,

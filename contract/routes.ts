@@ -17,7 +17,7 @@ export type TableAction =
   | 'dynamodb:Query';
 
 /** Settings the stack gives a function besides TABLE_NAME and LOG_LEVEL. */
-export type EnvironmentName = 'REVIEW_BASE_URL' | 'REVIEW_URL_SECRET' | 'EVENT_BUS_NAME';
+export type EnvironmentName = 'REVIEW_BASE_URL' | 'REVIEW_URL_SECRET' | 'EVENT_BUS_NAME' | 'API_KEY_CACHE_SECONDS';
 
 /** A Lambda function: what the stack needs to build it and what IAM grants it. */
 export interface FunctionRow {
@@ -31,9 +31,16 @@ export interface FunctionRow {
   readonly keyPrefixes: readonly KeyPrefix[];
   /** Environment variables the function reads besides TABLE_NAME and LOG_LEVEL (the stack supplies them). */
   readonly environment?: readonly EnvironmentName[];
-  /** Lambda timeout; 10 seconds when absent. */
+  /** Lambda timeout; 10 seconds when absent (see timeoutSecondsOf). */
   readonly timeoutSeconds?: number;
 }
+
+/**
+ * A function's Lambda timeout. HTTP functions keep the 10 s default: above the 4.5 s a request may
+ * spend (functions/runtime/budget.ts), so the function answers a stalled table with
+ * its own 503, and below API Gateway's 30 s integration limit, so the gateway never answers first.
+ */
+export const timeoutSecondsOf = (row: FunctionRow): number => row.timeoutSeconds ?? 10;
 
 /** An HTTP endpoint: a function, and the API Gateway route in front of it. */
 export interface Route extends FunctionRow {
@@ -41,8 +48,9 @@ export interface Route extends FunctionRow {
   /** API Gateway path syntax (`{param}` segments), or `$default` for the catch-all route. */
   readonly path: string;
   /**
-   * `partner`: the authorizer runs first and the handler answers 401 unless it vouched for a valid
-   * partner key (and 403 for an organisation outside the key's list). `none`: open route.
+   * `partner`: the handler answers 401 unless the Authorization header holds a valid partner key
+   * (and 403 for an organisation outside the key's list); reading the key is granted apart from
+   * the row's own actions (see tableAccessOf). `none`: open route.
    */
   readonly auth: 'partner' | 'none';
   /** A request that works: printed by `npm start` as a ready-to-paste curl, and tested. */
@@ -57,7 +65,7 @@ export const createPurchaserRow: Route = {
   auth: 'partner',
   tableActions: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
   keyPrefixes: ['organisation', 'idempotency'],
-  environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET'],
+  environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET', 'API_KEY_CACHE_SECONDS'],
   example: {
     org: 'ACME',
     path: '/v4/organisations/ACME/purchasers',
@@ -81,6 +89,7 @@ export const createCustomerRow: Route = {
   auth: 'partner',
   tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   keyPrefixes: ['organisation', 'idempotency'],
+  environment: ['API_KEY_CACHE_SECONDS'],
   example: {
     org: 'corp_123',
     path: '/customers',
@@ -101,29 +110,39 @@ export const createCustomerRow: Route = {
   },
 };
 
-/** Everything no other row matches: answers 404, or 405 with `Allow` for a known path. */
+/**
+ * Everything no other row matches: answers 404, or 405 with `Allow` for a known path. Open: it
+ * reveals only which paths exist, which the API reference publishes anyway, and needs no table.
+ */
 export const fallbackRow: Route = {
   name: 'Fallback',
   method: 'ANY',
   path: '$default',
   entry: 'functions/fallback/answer.ts',
-  auth: 'partner',
+  auth: 'none',
   tableActions: [],
   keyPrefixes: [],
 };
 
 export const routes: readonly Route[] = [createPurchaserRow, createCustomerRow, fallbackRow];
 
-/**
- * The Lambda authorizer in front of every `partner` route: it looks the presented key up and tells
- * the handler who is calling (API Gateway caches its answer per Authorization header).
- */
-export const authorizerRow: FunctionRow = {
-  name: 'Authorizer',
-  entry: 'functions/auth/authorize.ts',
-  tableActions: ['dynamodb:GetItem'],
-  keyPrefixes: ['apiKey'],
+/** What authenticating a partner key takes: reading API key items, nothing more (no writes to them). */
+export const authenticationAccess = { tableActions: ['dynamodb:GetItem'], keyPrefixes: ['apiKey'] } as const satisfies {
+  tableActions: readonly TableAction[];
+  keyPrefixes: readonly KeyPrefix[];
 };
+
+/**
+ * Every grant a function's role needs on the table, one per kind of access: its row's actions on
+ * its row's kinds of items, and for a partner route, reading API keys. Kept apart so a route
+ * that writes its own items cannot write API keys.
+ */
+export function tableAccessOf(
+  row: FunctionRow,
+): readonly { readonly tableActions: readonly TableAction[]; readonly keyPrefixes: readonly KeyPrefix[] }[] {
+  const own = row.tableActions.length > 0 ? [{ tableActions: row.tableActions, keyPrefixes: row.keyPrefixes }] : [];
+  return 'auth' in row && row.auth === 'partner' ? [...own, authenticationAccess] : own;
+}
 
 export type RouteMatch =
   | { kind: 'route'; route: Route; pathParameters: Record<string, string> }

@@ -28,7 +28,7 @@ export const registryTable = {
   streamViewType: 'NEW_AND_OLD_IMAGES',
   /**
    * What partition keys start with, by kind of data. IAM grants each function only the prefixes it
-   * needs (`dynamodb:LeadingKeys`): handlers cannot read API keys, the authorizer reads nothing else.
+   * needs (`dynamodb:LeadingKeys`): partner routes may only read API keys, and no function writes them.
    */
   prefixes: {
     organisation: 'ORG#',

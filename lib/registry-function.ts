@@ -1,6 +1,6 @@
 // One Lambda function of the registry, built from its row (contract/routes.ts `FunctionRow`): its
 // log group, a role allowed exactly the row's table actions on the row's kinds of keys, and the
-// bundled function. Every route, the authorizer and the event consumers go through here.
+// bundled function. Every route and the event consumers go through here.
 //
 // Like the other pieces of lib/, it builds in the scope it is given (the stack), not in a child
 // construct: a child would prefix every logical id, and CloudFormation would replace the function,
@@ -13,7 +13,7 @@ import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLev
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { EnvironmentName, FunctionRow } from '../contract/routes.ts';
+import { type EnvironmentName, type FunctionRow, tableAccessOf, timeoutSecondsOf } from '../contract/routes.ts';
 import { registryTable } from '../contract/table.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -49,7 +49,7 @@ export interface FunctionSettings {
 }
 
 /** The row's Lambda timeout; queues fed to the function size their visibility timeout from it. */
-export const timeoutOf = (row: FunctionRow): Duration => Duration.seconds(row.timeoutSeconds ?? 10);
+export const timeoutOf = (row: FunctionRow): Duration => Duration.seconds(timeoutSecondsOf(row));
 
 /** Builds `row`'s function in `scope`, under the ids `<name>Logs`, `<name>Role` and `<name>Function`. */
 export function registryFunction(scope: Construct, row: FunctionRow, settings: FunctionSettings): NodejsFunction {
@@ -62,17 +62,17 @@ export function registryFunction(scope: Construct, row: FunctionRow, settings: F
   // may write to its own log group and use its own table actions, nothing else.
   const role = new Role(scope, `${row.name}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   logGroup.grantWrite(role);
-  if (row.tableActions.length > 0) {
+  for (const access of tableAccessOf(row)) {
     role.addToPolicy(
       new PolicyStatement({
-        actions: [...row.tableActions],
-        resources: row.tableActions.includes('dynamodb:Query')
+        actions: [...access.tableActions],
+        resources: access.tableActions.includes('dynamodb:Query')
           ? [table.tableArn, `${table.tableArn}/index/*`]
           : [table.tableArn],
-        // Partition keys start with the kind of data: this function reaches only its kinds.
+        // Partition keys start with the kind of data: each grant reaches only its kinds.
         conditions: {
           'ForAllValues:StringLike': {
-            'dynamodb:LeadingKeys': row.keyPrefixes.map((prefix) => `${registryTable.prefixes[prefix]}*`),
+            'dynamodb:LeadingKeys': access.keyPrefixes.map((prefix) => `${registryTable.prefixes[prefix]}*`),
           },
         },
       }),

@@ -28,9 +28,7 @@ import type { FunctionSettings } from './registry-function.ts';
 // The benchmark bundles its baselines exactly as the stack does (bench/bundles.ts).
 export { bundling } from './registry-function.ts';
 
-export interface RegistryStackProps
-  extends StackProps,
-    Pick<ApiProps, 'throttleRate' | 'throttleBurst' | 'authorizerCacheSeconds'> {
+export interface RegistryStackProps extends StackProps, Pick<ApiProps, 'throttleRate' | 'throttleBurst'> {
   /** `prod` keeps the table and logs on stack deletion and turns on deletion protection. */
   readonly stage: string;
   /** Base of questionnaire links in purchase responses. */
@@ -40,6 +38,11 @@ export interface RegistryStackProps
   readonly logRetention?: RetentionDays;
   /** Name of the event bus orders and reviews arrive on, and domain events leave on. */
   readonly eventBusName?: string;
+  /**
+   * How long a function reuses an API key it read (0 to 60 seconds; 60 when absent): a revoked
+   * key stops working within this time.
+   */
+  readonly apiKeyCacheSeconds?: number;
   /** The route table; the real one unless a test passes another. */
   readonly routes?: readonly Route[];
 }
@@ -49,7 +52,6 @@ export class RegistryStack extends Stack {
   readonly api: HttpApi;
   /** By route name. */
   readonly functions: ReadonlyMap<string, NodejsFunction>;
-  readonly authorizerFunction: NodejsFunction;
   readonly bus: EventBus;
   readonly ingestQueue: Queue;
   readonly ingestFunction: NodejsFunction;
@@ -59,6 +61,8 @@ export class RegistryStack extends Stack {
 
   constructor(scope: Construct, id: string, props: RegistryStackProps) {
     super(scope, id, props);
+    const apiKeyCacheSeconds = props.apiKeyCacheSeconds ?? 60;
+    if (!(apiKeyCacheSeconds >= 0 && apiKeyCacheSeconds <= 60)) throw new Error('apiKeyCacheSeconds must be 0 to 60');
     const prod = props.stage === 'prod';
     const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
@@ -105,6 +109,7 @@ export class RegistryStack extends Stack {
         REVIEW_BASE_URL: props.reviewBaseUrl,
         REVIEW_URL_SECRET: reviewUrlSecret.secretValue.unsafeUnwrap(),
         EVENT_BUS_NAME: this.bus.eventBusName,
+        API_KEY_CACHE_SECONDS: String(apiKeyCacheSeconds),
       },
     };
 
@@ -114,11 +119,9 @@ export class RegistryStack extends Stack {
       functions,
       throttleRate: props.throttleRate,
       throttleBurst: props.throttleBurst,
-      authorizerCacheSeconds: props.authorizerCacheSeconds,
     });
     this.api = api.httpApi;
     this.functions = api.functions;
-    this.authorizerFunction = api.authorizerFunction;
 
     const orders = new OrderPipeline(this, { bus: this.bus, functions });
     this.ingestQueue = orders.queue;

@@ -5,24 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type {
-  APIGatewayProxyResultV2,
-  APIGatewayRequestAuthorizerEventV2,
-  APIGatewaySimpleAuthorizerWithContextResult,
-  Context,
-} from 'aws-lambda';
-import { authorizerRow, fallbackRow, matchRoute, type Route, routes } from '../contract/routes.ts';
+import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { fallbackRow, matchRoute, type Route, routes, timeoutSecondsOf } from '../contract/routes.ts';
 import type { HttpEvent, HttpHandler } from '../functions/http/route.ts';
-
-export type LambdaAuthorizer = (
-  event: APIGatewayRequestAuthorizerEventV2,
-  context: Context,
-) => Promise<APIGatewaySimpleAuthorizerWithContextResult<Record<string, unknown>>>;
 
 export interface Handlers {
   /** By route name. */
   readonly routes: ReadonlyMap<string, HttpHandler>;
-  readonly authorizer: LambdaAuthorizer;
 }
 
 /** API Gateway HTTP APIs refuse request bodies over 10 MB before any function runs. */
@@ -34,12 +23,18 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Imports every row's handler module and the authorizer's (paths relative to `root`). */
+/**
+ * Imports every row's handler module (paths relative to `root`). Unless told otherwise, handlers
+ * read API keys on every request (no per-container cache): a key revoked locally stops at once.
+ */
 export async function loadHandlers(root: URL, table: readonly Route[] = routes): Promise<Handlers> {
-  const load = async <T>(entry: string) => ((await import(new URL(entry, root).href)) as { handler: T }).handler;
+  process.env.API_KEY_CACHE_SECONDS ??= '0';
   const handlers = new Map<string, HttpHandler>();
-  for (const route of table) handlers.set(route.name, await load<HttpHandler>(route.entry));
-  return { routes: handlers, authorizer: await load<LambdaAuthorizer>(authorizerRow.entry) };
+  for (const route of table) {
+    const module = (await import(new URL(route.entry, root).href)) as { handler: HttpHandler };
+    handlers.set(route.name, module.handler);
+  }
+  return { routes: handlers };
 }
 
 export function repositoryRoot(): URL {
@@ -102,18 +97,7 @@ export async function startLocalServer(options: {
         latencyMs: Date.now() - started,
       }),
     );
-    if (route.auth === 'partner') {
-      // As API Gateway does with the authorizer's identity source, minus its cache: a revoked key
-      // stops working at the next request.
-      if (!event.headers.authorization) return writeResult(res, gatewayAnswer(401, 'Unauthorized'));
-      const verdict = await options.handlers
-        .authorizer(toAuthorizerEvent(event), lambdaContext(authorizerRow.name, event.requestContext.requestId))
-        .catch(() => undefined);
-      if (!verdict) return writeResult(res, gatewayAnswer(500, 'Internal Server Error'));
-      if (!verdict.isAuthorized) return writeResult(res, gatewayAnswer(403, 'Forbidden'));
-      event.requestContext.authorizer = { lambda: verdict.context ?? {} };
-    }
-    const result = await handler(event, lambdaContext(route.name, event.requestContext.requestId));
+    const result = await handler(event, lambdaContext(route, event.requestContext.requestId));
     writeResult(res, result);
   }
 
@@ -208,34 +192,10 @@ function isUtf8(buffer: Buffer): boolean {
   }
 }
 
-/** API Gateway's own answers (not the functions'): a bare `{"message"}` body. */
-const gatewayAnswer = (statusCode: number, message: string): APIGatewayProxyResultV2 => ({
-  statusCode,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ message }),
-});
-
-function toAuthorizerEvent(event: HttpEvent): APIGatewayRequestAuthorizerEventV2 {
-  return {
-    version: '2.0',
-    type: 'REQUEST',
-    routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${event.requestContext.http.method}${event.rawPath}`,
-    identitySource: [event.headers.authorization!],
-    routeKey: event.routeKey,
-    rawPath: event.rawPath,
-    rawQueryString: event.rawQueryString,
-    headers: event.headers as Record<string, string>,
-    ...(event.cookies ? { cookies: event.cookies } : {}),
-    ...(event.queryStringParameters
-      ? { queryStringParameters: event.queryStringParameters as Record<string, string> }
-      : {}),
-    ...(event.pathParameters ? { pathParameters: event.pathParameters as Record<string, string> } : {}),
-    requestContext: event.requestContext,
-  } as APIGatewayRequestAuthorizerEventV2;
-}
-
-function lambdaContext(functionName: string, requestId: string): Context {
-  const deadline = Date.now() + 30_000;
+function lambdaContext(route: Route, requestId: string): Context {
+  const functionName = route.name;
+  // The function's own timeout, as on Lambda (the stack gives every function its row's).
+  const deadline = Date.now() + timeoutSecondsOf(route) * 1_000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `local-${functionName}`,

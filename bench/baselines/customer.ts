@@ -3,11 +3,12 @@
 
 import { randomBytes } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { dynamodb, json, table } from './shared.ts';
+import { authenticateBare, dynamodb, json, table } from './shared.ts';
 
 const text = (value: unknown) => ({ S: String(value) });
 
-export const handler = async (event: { body?: string }) => {
+export const handler = async (event: { body?: string; headers?: Record<string, string> }) => {
+  if (!(await authenticateBare(event.headers))) return json(401, { message: 'unauthenticated' });
   const body = JSON.parse(event.body ?? '{}');
   const id = `cust_${randomBytes(16).toString('hex')}`;
   const created = Math.floor(Date.now() / 1000);

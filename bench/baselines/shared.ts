@@ -1,6 +1,13 @@
-// What the bare twins share: one plain DynamoDB client per container, the table name, a response.
-import { randomBytes } from 'node:crypto';
-import { BatchGetItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+// What the bare twins share: one plain DynamoDB client per container, the table name, a response,
+// and the partner-key check every partner route makes.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 
 export const dynamodb = new DynamoDBClient({});
 export const table = process.env.TABLE_NAME!;
@@ -10,6 +17,31 @@ export const json = (statusCode: number, body: unknown) => ({
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(body),
 });
+
+const keys = new Map<string, { item: Record<string, AttributeValue> | undefined; expires: number }>();
+
+/**
+ * The partner-key check, bare: the key item read once a minute per container (as the real
+ * handlers cache it), the secret's hash compared on every request. True when the key is valid.
+ */
+export async function authenticateBare(headers: Record<string, string | undefined> | undefined): Promise<boolean> {
+  const [id = '', secret = ''] = (headers?.authorization ?? '').slice(7).split('.');
+  let cached = keys.get(id);
+  if (!cached || cached.expires <= Date.now()) {
+    const { Item } = await dynamodb.send(
+      new GetItemCommand({
+        TableName: table,
+        Key: { pk: { S: `APIKEY#${id}` }, sk: { S: 'APIKEY' } },
+        ConsistentRead: true,
+      }),
+    );
+    cached = { item: Item, expires: Date.now() + 60_000 };
+    keys.set(id, cached);
+  }
+  const stored = Buffer.from(cached.item?.secret_hash?.S ?? '', 'base64url');
+  const presented = createHash('sha256').update(secret).digest();
+  return stored.length === presented.length && timingSafeEqual(stored, presented) && !cached.item?.revoked_at;
+}
 
 /**
  * The purchaser job for a request with purchases, as the real function does it: one consistent

@@ -1,4 +1,5 @@
-// Partner API keys: minted by ops (bin/apikey.ts), checked by the authorizer on every request.
+// Partner API keys: minted by ops (bin/apikey.ts), checked in every partner route's boundary
+// (authenticator.ts).
 //
 // A key has a public id (`key_` + 96 random bits) and a secret (256 random bits). Only the
 // SHA-256 of the secret is stored: the secret is shown once, at creation, and never logged. With
@@ -40,7 +41,7 @@ export interface NewApiKey {
   readonly token: string;
 }
 
-interface Credentials {
+export interface Credentials {
   readonly keyId: string;
   readonly secret: string;
 }
@@ -49,7 +50,7 @@ const hashSecret = (secret: string) => createHash('sha256').update(secret).diges
 const NO_HASH = Buffer.alloc(32);
 
 /** Reads an Authorization header in either scheme; schemes are case-insensitive (RFC 9110). */
-function parseAuthorization(header: string | undefined): Credentials | 'missing' | 'malformed' {
+export function parseAuthorization(header: string | undefined): Credentials | 'missing' | 'malformed' {
   if (header === undefined || header.trim() === '') return 'missing';
   const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header);
   if (!match) return 'malformed';
@@ -72,23 +73,39 @@ function parseAuthorization(header: string | undefined): Credentials | 'missing'
   return { keyId, secret };
 }
 
-/** The key behind an Authorization header, or why there is none. */
-export async function authenticate(
-  store: Store,
-  header: string | undefined,
-): Promise<{ ok: true; key: ApiKey } | { ok: false; reason: AuthFailure }> {
+/** A stored key and the hash of its secret: what a presented secret is checked against. */
+export interface KeyRecord {
+  readonly key: ApiKey;
+  readonly secretHash: Buffer;
+}
+
+/** The key stored under `keyId`, if any (one GetItem). */
+export async function findKey(store: Store, keyId: string): Promise<KeyRecord | undefined> {
+  const item = await getItem(store, apiKeyKey(keyId));
+  if (!item || typeof item.secret_hash !== 'string') return undefined;
+  return { key: toApiKey(item), secretHash: Buffer.from(item.secret_hash, 'base64url') };
+}
+
+export type Verdict = { ok: true; key: ApiKey } | { ok: false; reason: AuthFailure };
+
+/**
+ * Whether `secret` is the secret of `record`. The hashes are compared in constant time, and an
+ * unknown key is compared against a dummy hash, so both paths do the same work.
+ */
+export function checkSecret(record: KeyRecord | undefined, secret: string): Verdict {
+  const expected = record?.secretHash ?? NO_HASH;
+  const presented = hashSecret(secret);
+  const matches = expected.length === presented.length && timingSafeEqual(expected, presented);
+  if (!record || !matches) return { ok: false, reason: 'unknown' };
+  if (record.key.revoked_at) return { ok: false, reason: 'revoked' };
+  return { ok: true, key: record.key };
+}
+
+/** The key behind an Authorization header, or why there is none (no cache: see authenticator.ts). */
+export async function authenticate(store: Store, header: string | undefined): Promise<Verdict> {
   const credentials = parseAuthorization(header);
   if (typeof credentials === 'string') return { ok: false, reason: credentials };
-  const item = await getItem(store, apiKeyKey(credentials.keyId));
-  // Constant-time comparison of the hashes; an unknown id is compared against a dummy hash so
-  // both paths do the same work.
-  const expected = typeof item?.secret_hash === 'string' ? Buffer.from(item.secret_hash, 'base64url') : NO_HASH;
-  const presented = hashSecret(credentials.secret);
-  const matches = expected.length === presented.length && timingSafeEqual(expected, presented);
-  if (!item || !matches) return { ok: false, reason: 'unknown' };
-  const key = toApiKey(item);
-  if (key.revoked_at) return { ok: false, reason: 'revoked' };
-  return { ok: true, key };
+  return checkSecret(await findKey(store, credentials.keyId), credentials.secret);
 }
 
 export async function createApiKey(
@@ -122,7 +139,9 @@ export async function createApiKey(
     condition: itemAbsent,
   });
   // Never hand out a secret that was not stored (an id collision leaves the existing key as it was).
-  if (!result.written) throw new Error(`API key ${id} already exists`);
+  // The stored hash being this secret's means our own write, found by the SDK's retry of it.
+  const ours = result.written || result.old?.secret_hash === hashSecret(secret).toString('base64url');
+  if (!ours) throw new Error(`API key ${id} already exists`);
   return { key, secret, token: `${id}.${secret}` };
 }
 

@@ -3,6 +3,7 @@
 // container's.
 import { createCustomerRow } from '../../contract/routes.ts';
 import { idempotencyIn } from '../http/idempotency.ts';
+import type { Authenticate } from '../http/principal.ts';
 import { conflict } from '../http/problem.ts';
 import { jsonRoute } from '../http/route.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -13,12 +14,14 @@ import { customerRequest } from './schema.ts';
 export interface CustomerRouteDeps extends CustomerDeps {
   readonly store: Store;
   readonly log: Logger;
+  readonly authenticate: Authenticate;
 }
 
 /** POST /customers: create a customer for a corporation. */
 export function createCustomerRoute(deps: CustomerRouteDeps) {
   return jsonRoute(createCustomerRow, {
     log: deps.log,
+    authenticate: deps.authenticate,
     body: customerRequest,
     organisation: (body) => body.corporation_id,
     idempotency: idempotencyIn(deps.store),

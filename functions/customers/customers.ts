@@ -71,6 +71,8 @@ export async function createCustomer(store: Store, input: NewCustomer, deps: Cus
     },
     condition: itemAbsent,
   });
+  // Our own write, found by the SDK's retry of it (the first attempt landed, its answer was lost).
+  if (!result.written && result.old?.id === customer.id) return customer;
   if (!result.written) throw new DuplicateCustomerError(typeof result.old?.id === 'string' ? result.old.id : 'unknown');
   return customer;
 }

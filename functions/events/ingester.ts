@@ -2,14 +2,17 @@
 //
 // Each message is handled on its own and reported on its own (partial batch responses): one bad
 // message never blocks or replays the good ones of its batch. A message that cannot be handled
-// (not JSON, unknown type, a detail that breaks its schema, a store failure) is logged with the
-// reason and reported as failed, so SQS retries it and, after 5 receives, moves it to the
-// dead-letter queue. Handling is idempotent: a redelivered event changes nothing.
+// (not JSON, unknown type, a detail that breaks its schema, a store failure, or still running when
+// its time budget is spent: functions/runtime/budget.ts) is logged with the reason and reported as
+// failed, so SQS retries it and, after 5 receives, moves it to the dead-letter queue. Messages are
+// handled side by side, so a stalled table fails the batch in one budget, not one per message.
+// Handling is idempotent: a redelivered event changes nothing.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as v from 'valibot';
 import { type IncomingEventType, incomingEventTypes } from '../../contract/events.ts';
 import { type PurchaserDeps, upsertPurchaser } from '../purchasers/purchasers.ts';
 import { applyReviewEvent } from '../purchasers/review-lifecycle.ts';
+import { BUDGET_MS, withinBudget } from '../runtime/budget.ts';
 import { describeError, type Logger } from '../runtime/logger.ts';
 import { fieldErrors } from '../schema/issues.ts';
 import type { Store } from '../store/client.ts';
@@ -18,6 +21,11 @@ import { envelope, orderPlaced, reviewEvent, reviewPublished } from './schema.ts
 export interface IngestDeps extends PurchaserDeps {
   readonly store: Store;
   readonly log: Logger;
+}
+
+/** The message took longer than its budget: retried later, like a store failure. */
+class BudgetSpent extends Error {
+  override readonly name = 'BudgetSpent';
 }
 
 /** Why a message can never be handled as it is. */
@@ -38,7 +46,9 @@ export function createIngester(deps: IngestDeps) {
           receive_count: Number(record.attributes?.ApproximateReceiveCount ?? 1),
         };
         try {
-          const { outcome, ...about } = await ingest(record.body, deps);
+          const { outcome, ...about } = await withinBudget(ingest(record.body, deps), () => {
+            throw new BudgetSpent(`still running after ${BUDGET_MS} ms`);
+          });
           deps.log.info('event', { ...fields, ...about, outcome, duration_ms: Date.now() - started });
         } catch (error) {
           failed.push({ itemIdentifier: record.messageId });

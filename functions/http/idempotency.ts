@@ -12,7 +12,7 @@
 // "Same request" means the same method, path and body bytes. Records live 24 hours (the table's
 // TTL attribute deletes them; an expired record that TTL has not removed yet is ignored). Answers
 // that say "try again" (5xx) are not kept: the record is released so the retry can run.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { registryTable } from '../../contract/table.ts';
 import type { Store } from '../store/client.ts';
 import { absent, and, equals, lessThan, or } from '../store/expression.ts';
@@ -96,11 +96,15 @@ async function idempotent(
     .update(request.body)
     .digest('base64url');
 
+  // Names this request's claim: a retry of the claim's own write (its first attempt landed, its
+  // answer was lost) finds the claim it made, not another request's.
+  const claimId = randomBytes(12).toString('base64url');
   const claim = await writeItem(store, {
     put: {
       ...key,
       entity: 'idempotency',
       status: 'in_progress',
+      claim: claimId,
       fingerprint,
       locked_until: startedAt + IDEMPOTENCY_LOCK_MS,
       [EXPIRES_AT]: Math.floor(startedAt / 1000) + IDEMPOTENCY_TTL_SECONDS,
@@ -113,7 +117,7 @@ async function idempotent(
       and(equals('status', 'in_progress'), lessThan('locked_until', startedAt), equals('fingerprint', fingerprint)),
     ),
   });
-  if (!claim.written) {
+  if (!claim.written && claim.old?.claim !== claimId) {
     const previous = claim.old;
     if (previous?.fingerprint !== fingerprint) throw keyReused();
     if (previous.status !== 'completed' || typeof previous.outcome !== 'string') throw stillRunning();

@@ -1,6 +1,6 @@
-// Who is calling: what the authorizer (functions/auth/authorizer.ts) finds out about the API key,
-// and how the boundary reads it back from API Gateway's authorizer context. The context travels
-// as strings only, so organisation ids (which cannot contain commas) are joined with commas.
+// Who is calling, as the boundary (route.ts) knows it: the partner behind the API key, or why the
+// request has none. Finding that out is the job of an Authenticate function given to the route
+// (functions/auth/authenticator.ts looks keys up in the table).
 
 export type AuthFailure = 'missing' | 'malformed' | 'unknown' | 'revoked';
 
@@ -12,33 +12,5 @@ export interface Principal {
   readonly platform: string | null;
 }
 
-export type AuthorizerContext =
-  | { authenticated: 'true'; key_id: string; orgs: string; platform: string }
-  | { authenticated: 'false'; reason: AuthFailure };
-
-export const contextFor = (outcome: Principal | AuthFailure): AuthorizerContext =>
-  typeof outcome === 'string'
-    ? { authenticated: 'false', reason: outcome }
-    : { authenticated: 'true', key_id: outcome.keyId, orgs: outcome.orgs.join(','), platform: outcome.platform ?? '' };
-
-/** The authorizer's context as it reaches a function: whatever API Gateway passed, if anything. */
-export type ReceivedAuthorizerContext = Readonly<Record<string, unknown>> | undefined;
-
-/**
- * The caller as the authorizer described it. No authorizer context at all (a route deployed
- * without the authorizer) counts as a missing key: the check fails closed.
- */
-export function principalFrom(context: ReceivedAuthorizerContext): Principal | AuthFailure {
-  if (!context) return 'missing';
-  if (context.authenticated !== 'true') {
-    const reason = context.reason;
-    return reason === 'malformed' || reason === 'unknown' || reason === 'revoked' ? reason : 'missing';
-  }
-  return {
-    keyId: String(context.key_id),
-    orgs: String(context.orgs ?? '')
-      .split(',')
-      .filter(Boolean),
-    platform: typeof context.platform === 'string' && context.platform !== '' ? context.platform : null,
-  };
-}
+/** The caller behind an Authorization header (undefined when there is none), or why there is no caller. */
+export type Authenticate = (authorization: string | undefined) => Promise<Principal | AuthFailure>;

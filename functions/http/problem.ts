@@ -63,7 +63,18 @@ export const unsupportedMediaType = () =>
     415,
     'unsupported-media-type',
     'Unsupported media type',
-    'The request body must be JSON: send it with `Content-Type: application/json`.',
+    'The request body must be JSON in UTF-8: send it with `Content-Type: application/json` (a charset, if any, must be utf-8).',
+  );
+
+/** RFC 9110 (15.5.16): a 415 caused by a content coding names the codings accepted. */
+export const unsupportedContentEncoding = () =>
+  new Problem(
+    415,
+    'unsupported-media-type',
+    'Unsupported media type',
+    'The request body must not be compressed or otherwise encoded: send it without `Content-Encoding` (or `identity`).',
+    {},
+    { 'accept-encoding': 'identity' },
   );
 
 export const payloadTooLarge = (limitBytes: number) =>

@@ -1,33 +1,32 @@
 // The middy stack every HTTP handler is built from, given its row of the route table:
 //
-//   boundary: request id, 401 unless the authorizer vouched for a valid key, problem+json answers
+//   boundary: request id, the request's time budget (503), problem+json answers,
+//     401 unless the Authorization header holds a valid partner key                 (partner routes)
 //     -> path parameters (404) -> 403 unless the key covers the path's organisation
-//     -> body size limit (413) -> JSON body (415, 400)                      (routes with a body)
+//     -> body size limit (413) -> media type and encoding (415), UTF-8 JSON (400)  (routes with a body)
 //     -> handler: valibot schema (422) -> 403 unless the key covers the body's organisation
 //          -> Idempotency-Key (claim / replay) -> the route's handle(): one domain call, one response mapping
 //
 // A route's handle() returns `{ statusCode, body }` with a plain body; the handler serialises it
 // with the headers every response carries. Any thrown Problem becomes its problem+json response;
-// throttling and timeouts become 503; anything else is logged and answered with a bare 500.
+// throttling, timeouts and an unreachable table become 503, and so does a request still running
+// when its budget (functions/runtime/budget.ts) is spent; anything else is logged and answered with a 500.
 //
 // What the boundary learns about a request (its id, the caller) travels on Lambda's context as
 // `context.http` (middy's typed context), seeded when the request comes in.
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import type {
-  APIGatewayEventRequestContextV2,
-  APIGatewayProxyEventV2WithRequestContext,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as v from 'valibot';
 import type { Route } from '../../contract/routes.ts';
+import { BUDGET_MS, withinBudget } from '../runtime/budget.ts';
 import { describeError, type Logger } from '../runtime/logger.ts';
 import { readableStack } from '../runtime/stack-trace.ts';
 import { fieldErrors } from '../schema/issues.ts';
 import { isTransientStoreError } from '../store/errors.ts';
 import type { Idempotency } from './idempotency.ts';
-import { type Principal, principalFrom, type ReceivedAuthorizerContext } from './principal.ts';
+import { type MediaType, parseContentEncoding, parseMediaType } from './media-type.ts';
+import type { Authenticate, Principal } from './principal.ts';
 import {
   forbiddenOrganisation,
   internalError,
@@ -38,6 +37,7 @@ import {
   payloadTooLarge,
   serviceUnavailable,
   unauthenticated,
+  unsupportedContentEncoding,
   unsupportedMediaType,
   validationFailed,
 } from './problem.ts';
@@ -45,10 +45,8 @@ import {
 /** Largest request body accepted, in bytes (after base64 decoding). */
 const MAX_BODY_BYTES = 256 * 1024;
 
-/** An HTTP API request (payload format 2.0), with the Lambda authorizer's context when it ran. */
-export type HttpEvent = APIGatewayProxyEventV2WithRequestContext<
-  APIGatewayEventRequestContextV2 & { authorizer?: { lambda?: ReceivedAuthorizerContext } }
->;
+/** An HTTP API request (payload format 2.0). */
+export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
 
@@ -74,6 +72,8 @@ export interface RouteRequest<B> {
 
 export interface RouteOptions<B> {
   readonly log: Logger;
+  /** Finds the caller behind the Authorization header: required when the row's auth is `partner`. */
+  readonly authenticate?: Authenticate;
   /** Checks the path parameters before the body is read; a failure is a 404 naming the parameter. */
   readonly pathParameters?: v.GenericSchema;
   /**
@@ -125,9 +125,12 @@ function build<B>(
 ): HttpHandler {
   const routeLog = options.log.child({ route: row.name });
   const organisation = options.organisation;
-  const stack = middy<HttpEvent, HttpResponse, Error, HttpContext>()
+  const decorate = options.decorateProblem ?? ((body: ProblemBody) => body);
+  if (row.auth === 'partner' && !options.authenticate) throw new Error(`route ${row.name} needs authenticate`);
+  // The request budget below replaces middy's own early timeout (one timer per request, not two).
+  const stack = middy<HttpEvent, HttpResponse, Error, HttpContext>({ timeoutEarlyInMillis: 0 })
     .use([
-      boundary(row, options.decorateProblem),
+      boundary(row.auth === 'partner' ? options.authenticate : undefined, decorate),
       // Only the steps a route has: each middleware is a call on every request, taken or not.
       ...(options.pathParameters ? [validatePath(options.pathParameters)] : []),
       ...(typeof organisation === 'object' ? [authorisePath(organisation.pathParameter)] : []),
@@ -181,9 +184,23 @@ function build<B>(
       principal: undefined,
       log: undefined,
     };
-    return stack(event, Object.assign(context, { http }));
+    // Still running when the budget is spent: 503, and the 503 says repeating is safe.
+    return withinBudget(stack(event, Object.assign(context, { http })), () => {
+      logOf(http).warn('request budget spent', { budget_ms: BUDGET_MS });
+      return problemResponse(http, serviceUnavailable(), decorate);
+    });
   };
 }
+
+const problemResponse = (
+  state: RequestState,
+  problem: Problem,
+  decorate: (body: ProblemBody) => ProblemBody,
+): HttpResponse => ({
+  statusCode: problem.status,
+  headers: { ...baseHeaders(state.requestId, 'application/problem+json'), ...problem.headers },
+  body: JSON.stringify(decorate(problem.toBody())),
+});
 
 /** The request's logger, carrying its ids; built only when something logs. */
 function logOf(state: RequestState): Logger {
@@ -198,8 +215,11 @@ const encodingOf = ({ base64 }: RequestState['received']) => (base64 ? 'base64' 
 const bytesOf = (received: RequestState['received']) =>
   received.body === undefined ? Buffer.alloc(0) : Buffer.from(received.body, encodingOf(received));
 
-/** Request id, the caller (401 unless valid), and every error as our problem document. */
-function boundary(row: Route, decorate: (body: ProblemBody) => ProblemBody = (body) => body): HttpMiddleware {
+/** The caller (401 unless `authenticate` finds a valid key) and every error as our problem document. */
+function boundary(
+  authenticate: Authenticate | undefined,
+  decorate: (body: ProblemBody) => ProblemBody,
+): HttpMiddleware {
   const finish = (event: HttpEvent, state: RequestState, response: HttpResponse) => {
     // API Gateway's access log records every request (id, route, status, latency); the function
     // adds a line of its own only at debug level, and warnings and errors whatever the level.
@@ -213,10 +233,10 @@ function boundary(row: Route, decorate: (body: ProblemBody) => ProblemBody = (bo
     }
   };
   return {
-    before({ event, context }) {
+    async before({ event, context }) {
       event.headers ??= {};
-      if (row.auth !== 'partner') return;
-      const principal = principalFrom(event.requestContext?.authorizer?.lambda);
+      if (!authenticate) return;
+      const principal = await authenticate(event.headers.authorization);
       if (typeof principal === 'string') throw unauthenticated(principal);
       context.http.principal = principal;
     },
@@ -225,12 +245,11 @@ function boundary(row: Route, decorate: (body: ProblemBody) => ProblemBody = (bo
     },
     onError(request) {
       const state = request.context.http;
-      const problem = toProblem(request.error, () => logOf(state));
-      request.response = {
-        statusCode: problem.status,
-        headers: { ...baseHeaders(state.requestId, 'application/problem+json'), ...problem.headers },
-        body: JSON.stringify(decorate(problem.toBody())),
-      };
+      request.response = problemResponse(
+        state,
+        toProblem(request.error, () => logOf(state)),
+        decorate,
+      );
       finish(request.event, state, request.response);
     },
   };
@@ -299,29 +318,82 @@ function bodyLimit(maxBytes: number): HttpMiddleware {
 }
 
 /**
- * @middy/http-json-body-parser, with its errors mapped to this API's contract: a body that is not
- * JSON by content type is 415; a missing, malformed or prototype-polluting body is 400.
+ * The body as JSON text, then parsed by @middy/http-json-body-parser. Before it parses: the media
+ * type must be JSON (`application/json` or `application/*+json`, read per RFC 9110: any case,
+ * optional whitespace, parameters) with no charset but UTF-8, and the content not encoded
+ * (gzip and the like), or 415; the bytes must be UTF-8, or 400: invalid bytes are refused, not
+ * replaced with U+FFFD (two different order references would become one). After: a string
+ * holding half of a surrogate pair (`"\ud800"`, valid JSON but no text) is 400 too.
  */
 function jsonBody(): HttpMiddleware {
-  const parser = httpJsonBodyParser<HttpEvent>();
+  const parser = httpJsonBodyParser<HttpEvent>({ disableContentTypeCheck: true });
   return {
     before(request) {
+      const { event } = request;
+      const mediaType = parseMediaType(event.headers['content-type']);
+      if (!isJson(mediaType)) throw unsupportedMediaType();
+      if (!parseContentEncoding(event.headers['content-encoding'])) throw unsupportedContentEncoding();
+      if (event.body === undefined || event.body === '')
+        throw malformedJson('The request body is empty; send a JSON object.');
+      const text = event.isBase64Encoded ? utf8(Buffer.from(event.body, 'base64')) : event.body;
+      if (text === undefined || !text.isWellFormed()) throw malformedJson('The request body is not valid UTF-8.');
+      event.body = text;
+      event.isBase64Encoded = false;
       try {
         parser.before?.(request);
       } catch (error) {
-        const status = (error as { statusCode?: number }).statusCode;
-        if (status === 415) throw unsupportedMediaType();
-        if (status !== 422) throw error;
+        if ((error as { statusCode?: number }).statusCode !== 422) throw error;
         throw malformedJson(
           (error as Error).message === 'Forbidden key in JSON body'
             ? 'The request body uses a reserved key (__proto__ or constructor.prototype).'
-            : request.event.body
-              ? 'The request body is not valid JSON.'
-              : 'The request body is empty; send a JSON object.',
+            : 'The request body is not valid JSON.',
         );
+      }
+      // Only an escape can make a lone surrogate; most bodies have none, and are not walked.
+      if (LONE_SURROGATE_ESCAPE.test(text) && !wellFormed(event.body)) {
+        throw malformedJson('The request body holds a string with an unpaired surrogate (\\ud800 to \\udfff).');
       }
     },
   };
+}
+
+const isJson = (mediaType: MediaType | undefined) =>
+  mediaType !== undefined &&
+  mediaType.type === 'application' &&
+  (mediaType.subtype === 'json' || mediaType.subtype.endsWith('+json')) &&
+  (mediaType.parameters.charset === undefined || mediaType.parameters.charset === 'utf-8');
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+function utf8(bytes: Buffer): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/**
+ * Every string in a parsed JSON value (keys included) is well-formed UTF-16. A loop, not recursion:
+ * a body nested thousands deep must not exhaust the stack (a 500) before it is judged.
+ */
+function wellFormed(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (!value.isWellFormed()) return false;
+    } else if (Array.isArray(value)) {
+      for (const member of value) pending.push(member);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, member] of Object.entries(value)) {
+        if (!key.isWellFormed()) return false;
+        pending.push(member);
+      }
+    }
+  }
+  return true;
 }
 
 /** The parsed body, valid for `schema`, or a 422 naming every bad field. */

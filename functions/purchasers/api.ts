@@ -3,6 +3,7 @@
 // (create.ts) give them the container's.
 import { createPurchaserRow } from '../../contract/routes.ts';
 import { idempotencyIn } from '../http/idempotency.ts';
+import type { Authenticate } from '../http/principal.ts';
 import { jsonRoute } from '../http/route.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Store } from '../store/client.ts';
@@ -13,6 +14,7 @@ import { purchaserPath, purchaserRequest } from './schema.ts';
 export interface PurchaserRouteDeps extends PurchaserDeps {
   readonly store: Store;
   readonly log: Logger;
+  readonly authenticate: Authenticate;
   readonly reviewLinks: ReviewLinks;
 }
 
@@ -20,6 +22,7 @@ export interface PurchaserRouteDeps extends PurchaserDeps {
 export function createPurchaserRoute(deps: PurchaserRouteDeps) {
   return jsonRoute(createPurchaserRow, {
     log: deps.log,
+    authenticate: deps.authenticate,
     pathParameters: purchaserPath,
     body: purchaserRequest,
     organisation: { pathParameter: 'trkref' },

@@ -166,6 +166,9 @@ async function savePurchaser(store: Store, key: ItemKey, input: UpsertPurchaserI
     returnNew: true,
   });
   if (result.written && result.item) return { item: result.item, created: result.item.version === 1, changed: true };
+  // The id this request would set is only there if this request created the purchaser: the SDK
+  // retried a write whose first attempt landed (its answer lost), and the retry found it.
+  if (!result.written && result.old?.id === id) return { item: result.old, created: true, changed: true };
   if (!result.written && result.old) return { item: result.old, created: false, changed: false };
   throw new Error('purchaser update answered no item');
 }

@@ -3,6 +3,7 @@
 // container); tests and local tools build their own.
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { boundedCalls } from './bounds.ts';
 
 export interface Store {
   readonly doc: DynamoDBDocumentClient;
@@ -14,13 +15,7 @@ export interface Store {
  * `AWS_ENDPOINT_URL_DYNAMODB` variable when set (the local server points it at DynamoDB Local).
  */
 export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    maxAttempts: 3,
-    // A request that takes longer than this is abandoned and retried, so a slow node cannot hold
-    // the function until its own timeout.
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
-    ...config,
-  });
+  const client = new DynamoDBClient({ ...boundedCalls, ...config });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });

@@ -6,7 +6,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { incomingEventTypes, ingestRow, publisherRow } from '../../contract/events.ts';
-import { authorizerRow, routes } from '../../contract/routes.ts';
+import { routes, tableAccessOf } from '../../contract/routes.ts';
 import { registryTable } from '../../contract/table.ts';
 import { RegistryStack, type RegistryStackProps } from '../../lib/registry-stack.ts';
 
@@ -26,8 +26,8 @@ const { stack, template } = synth();
 const resources = (type: string) => Object.entries(template.findResources(type));
 
 describe('functions', () => {
-  it('one function per route row, the authorizer and the two event consumers: arm64, Node.js 24, JSON logs with retention', () => {
-    expect(resources('AWS::Lambda::Function')).toHaveLength(routes.length + 3);
+  it('one function per route row and the two event consumers: arm64, Node.js 24, JSON logs with retention', () => {
+    expect(resources('AWS::Lambda::Function')).toHaveLength(routes.length + 2);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -74,19 +74,21 @@ describe('API', () => {
     template.allResourcesProperties('AWS::ApiGatewayV2::Integration', { PayloadFormatVersion: '2.0' });
   });
 
-  it('puts the partner-key authorizer on every route: simple responses, cached at most 5 minutes per Authorization header', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'REQUEST',
-      AuthorizerPayloadFormatVersion: '2.0',
-      EnableSimpleResponses: true,
-      IdentitySource: ['$request.header.Authorization'],
-      AuthorizerResultTtlInSeconds: 300,
-    });
+  it('has no API Gateway authorizer: partner routes authenticate in the handler, with a key cache of at most 60 s', () => {
+    // An authorizer would answer some requests itself (no key: a bare 401; a failure: a bare 500).
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
     for (const [, route] of resources('AWS::ApiGatewayV2::Route')) {
-      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('CUSTOM');
+      expect(route.Properties.AuthorizationType ?? 'NONE', route.Properties.RouteKey).toBe('NONE');
     }
-    expect(() => synth('dev', { authorizerCacheSeconds: 301 })).toThrow(/0 to 300/);
+    const partnerFunctions = routes
+      .filter((route) => route.auth === 'partner')
+      .map((r) => stack.functions.get(r.name)!);
+    expect(partnerFunctions.length).toBeGreaterThan(0);
+    for (const fn of partnerFunctions) {
+      const resource = template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)];
+      expect(resource.Properties.Environment.Variables.API_KEY_CACHE_SECONDS).toBe('60');
+    }
+    expect(() => synth('dev', { apiKeyCacheSeconds: 61 })).toThrow(/0 to 60/);
   });
 
   it('throttles the stage, with limits configurable', () => {
@@ -174,34 +176,37 @@ describe('IAM', () => {
   it('each function may use exactly the table actions of its row, on this table, for its kinds of keys only', () => {
     const rows = [
       ...routes.map((route) => ({ row: route, fn: stack.functions.get(route.name)! })),
-      { row: authorizerRow, fn: stack.authorizerFunction },
       { row: ingestRow, fn: stack.ingestFunction },
       { row: publisherRow, fn: stack.publisherFunction },
     ];
     for (const { row, fn } of rows) {
       // Statements on the table's items (the stream is a separate resource, see "events out").
       const table = statementsOf(fn).filter((s) => JSON.stringify(s.Resource).includes(`["${tableId}","Arn"]`));
-      expect(table.flatMap((s) => [s.Action].flat()).sort(), row.name).toEqual([...row.tableActions].sort());
-      for (const statement of table) {
-        expect(statement.Condition).toEqual({
-          'ForAllValues:StringLike': {
-            'dynamodb:LeadingKeys': row.keyPrefixes.map((p) => `${registryTable.prefixes[p]}*`),
-          },
-        });
-      }
+      const granted = table.map((s) => ({
+        actions: [s.Action].flat().sort(),
+        prefixes: s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'],
+      }));
+      expect(granted, row.name).toEqual(
+        tableAccessOf(row).map((access) => ({
+          actions: [...access.tableActions].sort(),
+          prefixes: access.keyPrefixes.map((p) => `${registryTable.prefixes[p]}*`),
+        })),
+      );
     }
-    // The authorizer reads API keys and nothing else; no handler can read them.
-    expect(authorizerRow.keyPrefixes).toEqual(['apiKey']);
-    expect(routes.every((route) => !(route.keyPrefixes as readonly string[]).includes('apiKey'))).toBe(true);
+    // API keys: partner routes may only read them (GetItem, in a grant of its own); no row writes them.
+    for (const route of routes) {
+      expect((route.keyPrefixes as readonly string[]).includes('apiKey'), route.name).toBe(false);
+      const keyGrants = tableAccessOf(route).filter((access) =>
+        (access.keyPrefixes as readonly string[]).includes('apiKey'),
+      );
+      expect(keyGrants, route.name).toEqual(
+        route.auth === 'partner' ? [{ tableActions: ['dynamodb:GetItem'], keyPrefixes: ['apiKey'] }] : [],
+      );
+    }
   });
 
   it('functions may write only to their own log group (no managed policies)', () => {
-    for (const fn of [
-      ...stack.functions.values(),
-      stack.authorizerFunction,
-      stack.ingestFunction,
-      stack.publisherFunction,
-    ]) {
+    for (const fn of [...stack.functions.values(), stack.ingestFunction, stack.publisherFunction]) {
       const logs = statementsOf(fn).filter((s) => [s.Action].flat().some((a) => a.startsWith('logs:')));
       expect(logs).toHaveLength(1);
       expect(JSON.stringify(logs[0]!.Resource)).toContain(stack.getLogicalId(fn.logGroup.node.defaultChild as never));

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestRow, publisherRow } from '../../contract/events.ts';
-import { authorizerRow, routes } from '../../contract/routes.ts';
+import { createCustomerRow, routes } from '../../contract/routes.ts';
+import { createApiKey } from '../../functions/auth/api-keys.ts';
 import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { createTestTable, dynamoEndpoint } from '../support/dynamo.ts';
 import { httpEvent } from '../support/events.ts';
@@ -30,7 +31,7 @@ describe('npm run synth', () => {
     const functions = Object.values(
       template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>,
     ).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(routes.length + 3);
+    expect(functions).toHaveLength(routes.length + 2);
     for (const fn of functions) {
       const asset = join(out, fn.Metadata!['aws:asset:path']!);
       bundles.set(fn.Metadata!['aws:cdk:path']!.split('/')[1]!.replace(/Function$/, ''), join(asset, 'index.mjs'));
@@ -46,23 +47,33 @@ describe('npm run synth', () => {
 
 describe('the bundles', () => {
   it('load in a fresh Node.js and answer against DynamoDB Local, configured only by environment', async () => {
-    expect(bundles.size).toBe(routes.length + 3);
-    const { tableName } = await createTestTable('bundles');
-    const unknownKey = `Bearer key_${'0'.repeat(24)}.${'A'.repeat(43)}`;
+    expect(bundles.size).toBe(routes.length + 2);
+    const { tableName, store } = await createTestTable('bundles');
+    const { token } = await createApiKey(store, { orgs: ['ACME', 'corp_123'] });
+    const withKey = <E extends { headers: Record<string, string | undefined> }>(event: E) => {
+      event.headers.authorization = `Bearer ${token}`;
+      return event;
+    };
     const cases = [
       ...routes.map((route) => ({
         name: route.name,
         event: route.example
-          ? httpEvent({ path: route.example.path, body: route.example.body, pathParameters: { trkref: 'ACME' } })
+          ? withKey(
+              httpEvent({ path: route.example.path, body: route.example.body, pathParameters: { trkref: 'ACME' } }),
+            )
           : httpEvent({ method: 'GET', path: '/nowhere' }),
         expected: (result: { statusCode: number }) =>
           expect(result.statusCode, route.name).toBe(route.example ? 201 : 404),
       })),
       {
-        name: authorizerRow.name,
-        event: { ...httpEvent({ path: '/customers' }), type: 'REQUEST', headers: { authorization: unknownKey } },
-        expected: (result: unknown) =>
-          expect(result).toEqual({ isAuthorized: true, context: { authenticated: 'false', reason: 'unknown' } }),
+        // No key at all: the function's own 401 problem, not the gateway's.
+        name: createCustomerRow.name,
+        event: httpEvent({ path: '/customers', body: createCustomerRow.example!.body }),
+        expected: (result: { statusCode: number; headers: Record<string, string>; body: string }) => {
+          expect(result.statusCode).toBe(401);
+          expect(result.headers['www-authenticate']).toMatch(/^Bearer/);
+          expect(JSON.parse(result.body)).toMatchObject({ type: '/problems/unauthenticated' });
+        },
       },
       {
         name: ingestRow.name,
@@ -106,8 +117,8 @@ describe('the bundles', () => {
   }, 60_000);
 
   it('log the stack of an unhandled error in source terms, from the source map beside them', async () => {
-    // A table that does not exist: DynamoDB's answer is no fault of the client's, so a 500 whose
-    // log line carries the stack.
+    // A table that does not exist: DynamoDB's answer (to the key lookup) is no fault of the
+    // client's, so a 500 whose log line carries the stack.
     const script = `const { handler } = await import(process.argv[1]);
       const result = await handler(JSON.parse(process.argv[2]), { awsRequestId: 'r', getRemainingTimeInMillis: () => 5000 });
       process.stdout.write(JSON.stringify(result));`;
@@ -119,7 +130,13 @@ describe('the bundles', () => {
         '-e',
         script,
         bundles.get(route.name)!,
-        JSON.stringify(httpEvent({ path: route.example!.path, body: route.example!.body })),
+        JSON.stringify(
+          httpEvent({
+            path: route.example!.path,
+            body: route.example!.body,
+            headers: { authorization: `Bearer key_${'0'.repeat(24)}.${'A'.repeat(43)}` },
+          }),
+        ),
       ],
       {
         env: {
@@ -138,8 +155,8 @@ describe('the bundles', () => {
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ statusCode: 500 });
     const logged = JSON.parse(lines.find((line) => line.includes('unhandled error'))!) as { stack: string };
     expect(logged.stack).toMatch(/^ResourceNotFoundException/);
-    // Frames name the sources (our domain function among them), not positions in index.mjs.
-    expect(logged.stack).toMatch(/functions\/customers\/customers\.ts:\d+:\d+/);
+    // Frames name the sources (the key lookup among them), not positions in index.mjs.
+    expect(logged.stack).toMatch(/functions\/auth\/api-keys\.ts:\d+:\d+/);
     expect(logged.stack).not.toMatch(/index\.mjs:\d+:\d+/);
   }, 30_000);
 });

@@ -1,12 +1,13 @@
 // API keys against DynamoDB Local: minting, both header schemes, revocation, and what is stored.
+import { createHash } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authenticate, createApiKey, listApiKeys, revokeApiKey } from '../../functions/auth/api-keys.ts';
-import { createAuthorizer } from '../../functions/auth/authorizer.ts';
-import { principalFrom } from '../../functions/http/principal.ts';
+import { createAuthenticator } from '../../functions/auth/authenticator.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
-import { httpEvent } from '../support/events.ts';
-import { capturingLog } from '../support/handlers.ts';
+import { httpEvent, invoke } from '../support/events.ts';
+import { injectFault, recordCommands } from '../support/faults.ts';
+import { capturingLog, customerHandler } from '../support/handlers.ts';
 
 let t: TestTable;
 beforeAll(async () => {
@@ -34,6 +35,32 @@ describe('minting', () => {
     const stored = JSON.stringify(Items);
     expect(stored).toContain(created.key.id);
     expect(stored).not.toContain(created.secret);
+  });
+
+  it('stores exactly the SHA-256 of the secret, and nothing the secret can be read back from', async () => {
+    const { key, secret } = await createApiKey(t.store, { orgs: ['HASHED'], label: 'Hash check' });
+    const { Items } = await t.store.doc.send(new ScanCommand({ TableName: t.tableName }));
+    const items = Items!.filter((item) => JSON.stringify(item).includes(key.id));
+    expect(items).toHaveLength(1);
+    const item = items[0]!;
+    expect(item.secret_hash).toBe(createHash('sha256').update(secret).digest('base64url'));
+    // The secret's text and its 256 random bits, in the encodings a careless store would use:
+    const text = Buffer.from(secret, 'utf8');
+    const bits = Buffer.from(secret, 'base64url');
+    expect(bits).toHaveLength(32);
+    const forms = [text, bits].flatMap((bytes) =>
+      (['base64', 'base64url', 'hex'] as const).map((encoding) => bytes.toString(encoding)),
+    );
+    const strings = JSON.stringify(item)
+      .match(/"(?:[^"\\]|\\.)*"/g)!
+      .map((s) => JSON.parse(s) as string);
+    for (const value of strings) {
+      for (const form of [secret, ...forms]) expect(value, value).not.toContain(form);
+      for (const encoding of ['utf8', 'base64', 'base64url', 'hex'] as const) {
+        const decoded = Buffer.from(value, encoding);
+        expect(decoded.includes(text) || decoded.includes(bits), `${value} as ${encoding}`).toBe(false);
+      }
+    }
   });
 
   it('refuses keys without organisations, with too many, or with ids outside the alphabet', async () => {
@@ -107,34 +134,100 @@ describe('revocation', () => {
   });
 });
 
-describe('authorizer', () => {
-  it('describes valid keys to the handlers and invalid ones as such, logging the key id but never the secret', async () => {
-    const log = capturingLog();
-    const authorize = createAuthorizer({ store: t.store, log });
+describe('authenticator (the boundary of every partner route)', () => {
+  const principalOf = (key: { id: string; orgs: readonly string[]; platform: string | null }) => ({
+    keyId: key.id,
+    orgs: key.orgs,
+    platform: key.platform,
+  });
+
+  it('names the partner behind a valid key, and says why any other header is refused', async () => {
+    const authenticate = createAuthenticator({ store: t.store, ttlSeconds: 0 });
     const { key, secret, token } = await createApiKey(t.store, { orgs: ['ACME', 'corp_1'], platform: 'shopify' });
-    const asEvent = (authorization?: string) =>
-      ({
-        ...httpEvent({ path: '/customers' }),
-        type: 'REQUEST',
-        headers: authorization ? { authorization } : {},
-      }) as never;
+    expect(await authenticate(`Bearer ${token}`)).toEqual(principalOf(key));
+    expect(await authenticate(basic(key.id, secret))).toEqual(principalOf(key));
+    expect(await authenticate(undefined)).toBe('missing');
+    expect(await authenticate('Bearer nonsense')).toBe('malformed');
+    expect(await authenticate(`Bearer ${key.id}.${'A'.repeat(43)}`)).toBe('unknown');
+    await revokeApiKey(t.store, key.id);
+    expect(await authenticate(`Bearer ${token}`)).toBe('revoked');
+  });
 
-    const ok = await authorize(asEvent(`Bearer ${token}`));
-    expect(ok.isAuthorized).toBe(true);
-    expect(principalFrom(ok.context)).toEqual({ keyId: key.id, orgs: ['ACME', 'corp_1'], platform: 'shopify' });
+  it('reuses a key it read for the cache time only: a revocation shows once that time has passed', async () => {
+    let now = 1_000_000;
+    const store = t.newStore();
+    const reads = recordCommands(store);
+    const authenticate = createAuthenticator({ store, ttlSeconds: 60, now: () => now });
+    const { key, token, secret } = await createApiKey(t.store, { orgs: ['ACME'] });
+    expect(await authenticate(`Bearer ${token}`)).toEqual(principalOf(key));
+    reads.clear();
+    await revokeApiKey(t.store, key.id);
+    now += 59_000;
+    expect(await authenticate(`Bearer ${token}`)).toEqual(principalOf(key));
+    expect(reads.size).toBe(0);
+    // The secret is checked against the remembered hash every time: a wrong one never rides on it.
+    expect(await authenticate(`Bearer ${key.id}.${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`)).toBe(
+      'unknown',
+    );
+    now += 1_001;
+    expect(await authenticate(`Bearer ${token}`)).toBe('revoked');
+    expect(reads).toEqual(new Set(['GetItemCommand']));
+  });
 
-    const bad = await authorize(asEvent('Bearer nonsense'));
-    expect(bad.context).toEqual({ authenticated: 'false', reason: 'malformed' });
+  it('reads a key once however many requests ask at once, and forgets the oldest beyond its size', async () => {
+    const store = t.newStore();
+    let gets = 0;
+    injectFault(store, (command) => {
+      if (command === 'GetItemCommand') gets++;
+      return undefined;
+    });
+    const authenticate = createAuthenticator({ store, ttlSeconds: 60, maxKeys: 2 });
+    const keys = await Promise.all([1, 2, 3].map(() => createApiKey(t.store, { orgs: ['ACME'] })));
+    const [first, second, third] = keys.map((k) => `Bearer ${k.token}`) as [string, string, string];
+    await Promise.all(Array.from({ length: 10 }, () => authenticate(first)));
+    expect(gets).toBe(1);
+    await authenticate(second);
+    await authenticate(third); // the cache holds two keys: the first is forgotten
+    await authenticate(second);
+    expect(gets).toBe(3);
+    await authenticate(first);
+    expect(gets).toBe(4);
+  });
 
+  it('does not remember a failed read: the next request reads again', async () => {
+    const store = t.newStore();
+    let failing = true;
+    injectFault(store, (command) =>
+      failing && command === 'GetItemCommand'
+        ? { error: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }
+        : undefined,
+    );
+    const authenticate = createAuthenticator({ store, ttlSeconds: 60 });
+    const { key, token } = await createApiKey(t.store, { orgs: ['ACME'] });
+    await expect(authenticate(`Bearer ${token}`)).rejects.toThrow(/ECONNREFUSED/);
+    failing = false;
+    expect(await authenticate(`Bearer ${token}`)).toEqual(principalOf(key));
+  });
+
+  it('keeps keys at most 60 seconds', () => {
+    expect(() => createAuthenticator({ store: t.store, ttlSeconds: 61 })).toThrow(/0 to 60/);
+    expect(() => createAuthenticator({ store: t.store, ttlSeconds: -1 })).toThrow(/0 to 60/);
+  });
+
+  it('a handler logs the key id of its caller but never the secret or the header', async () => {
+    const log = capturingLog();
+    const { key, secret, token } = await createApiKey(t.store, { orgs: ['corp_1'] });
+    const res = await invoke(
+      customerHandler(t.store, log),
+      httpEvent({
+        path: '/customers',
+        body: { corporation_id: 'corp_1', name: 'Logged Co' },
+        headers: { authorization: `Bearer ${token}` },
+      }),
+    );
+    expect(res.statusCode).toBe(201);
     const lines = log.lines.join('\n');
     expect(lines).toContain(key.id);
     expect(lines).not.toContain(secret);
-    expect(lines).not.toContain('nonsense');
-  });
-
-  it('fails closed: no authorizer context reads as a missing key', () => {
-    expect(principalFrom(httpEvent({ path: '/customers', principal: null }).requestContext.authorizer?.lambda)).toBe(
-      'missing',
-    );
   });
 });

@@ -1,5 +1,5 @@
-// Partner access over HTTP against the local server: the real authorizer in front of the real
-// handlers, keys in DynamoDB Local. Every log line of the run is captured and searched for secrets.
+// Partner access over HTTP against the local server: the real handlers authenticating real keys
+// in DynamoDB Local. Log lines are captured and searched for secrets.
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { revokeApiKey } from '../../functions/auth/api-keys.ts';
@@ -140,10 +140,22 @@ describe('authentication', () => {
     expect(await tenantItems()).toHaveLength(before);
   });
 
-  it('a request without Authorization is refused by the gateway before any function runs', async () => {
-    const res = await purchase('ORG_A', {});
-    expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ message: 'Unauthorized' });
+  it('a request without Authorization gets the same 401 problem, with WWW-Authenticate and a request id', async () => {
+    for (const res of [
+      await purchase('ORG_A', {}),
+      await customer({ corporation_id: 'ORG_A' }, {}),
+      await purchase('ORG_A', { authorization: '' }),
+    ]) {
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="registry", Basic realm="registry"/);
+      expect(res.headers.get('x-request-id')).toMatch(/\S/);
+      expect(await res.json()).toMatchObject({
+        status: 401,
+        type: '/problems/unauthenticated',
+        detail: /Send your API key/,
+      });
+    }
   });
 
   it('records the key platform as the source platform of the customers it creates', async () => {
@@ -188,11 +200,16 @@ describe('idempotent retries', () => {
 });
 
 describe('logs', () => {
-  it('hold key ids but never a secret or a token', () => {
-    const logs = logLines.join('');
-    expect(logs).toContain(keyA.id);
-    expect(logs).toContain('"message":"authorize"');
-    expect(secrets.length).toBeGreaterThan(10);
+  it('hold key ids but never a secret or a token', async () => {
+    const key = await remember(t.key(['ORG_L']));
+    const from = logLines.length;
+    const basic = { authorization: `Basic ${Buffer.from(`${key.id}:${key.secret}`).toString('base64')}` };
+    expect((await purchase('ORG_L', bearer(key.token))).status).toBe(201);
+    expect((await purchase('ORG_L', basic)).status).toBe(200);
+    expect((await purchase('ORG_M', bearer(key.token))).status).toBe(403);
+    expect((await purchase('ORG_L', bearer(`${key.id}.${key.secret.slice(1)}A`))).status).toBe(401);
+    const logs = logLines.slice(from).join('');
+    expect(logs).toContain(key.id);
     for (const secret of secrets) expect(logs).not.toContain(secret);
   });
 });

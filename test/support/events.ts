@@ -1,8 +1,17 @@
 // API Gateway HTTP API (payload 2.0) events and Lambda contexts for calling handlers directly.
-import { randomUUID } from 'node:crypto';
+//
+// Callers are real: a handler built by test/support/handlers.ts authenticates against its table,
+// so `invoke` mints (once per table and caller) the API key the event's `principal` describes and
+// sends it in the Authorization header, as a partner would.
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { type AuthFailure, contextFor, type Principal } from '../../functions/http/principal.ts';
+import { createApiKey, revokeApiKey } from '../../functions/auth/api-keys.ts';
+import type { AuthFailure, Principal } from '../../functions/http/principal.ts';
 import type { HttpEvent, HttpHandler } from '../../functions/http/route.ts';
+import type { Store } from '../../functions/store/client.ts';
+import { isOrgId } from '../../functions/store/keys.ts';
+import { localStore } from '../../local/dynamodb.ts';
+import { dynamoEndpoint } from './dynamo.ts';
 
 export interface EventInit {
   method?: string;
@@ -14,9 +23,10 @@ export interface EventInit {
   body?: unknown;
   isBase64Encoded?: boolean;
   /**
-   * The caller as the authorizer would describe it; `null` for no authorizer context at all. By
-   * default a partner key that may act for the organisation the request names (path `trkref` or
-   * body `corporation_id`), so tests of other behaviour are not about authorisation.
+   * The caller: a key with these organisations (and platform), or a key that fails this way;
+   * `null` for no Authorization header at all. By default a partner key that may act for the
+   * organisation the request names (path `trkref` or body `corporation_id`), so tests of other
+   * behaviour are not about authorisation. An `authorization` header in `headers` wins.
    */
   principal?: Principal | AuthFailure | null;
 }
@@ -35,10 +45,53 @@ function defaultPrincipal(init: EventInit): Principal {
   return partner(orgs);
 }
 
+/** The caller each event asks for, until invoke sends its key. */
+const callers = new WeakMap<HttpEvent, Principal | AuthFailure>();
+/** The store each test handler authenticates against (registered by test/support/handlers.ts). */
+const stores = new WeakMap<HttpHandler, Store>();
+
+export function authenticatesAgainst<H extends HttpHandler>(handler: H, store: Store): H {
+  stores.set(handler, store);
+  return handler;
+}
+
+// Keys are minted through a client of their own: a test's fault injection on the handler's store
+// must not break the minting.
+const minters = new Map<string, Store>();
+const tokens = new Map<string, Promise<string>>();
+// Stands in for organisations no key can hold (ids the key format refuses): the request then
+// reaches validation or the organisation check with a valid key that does not cover it.
+const NO_ORG = 'NO_SUCH_ORG';
+
+/** The Authorization header a caller presents (undefined for none). */
+function authorizationFor(store: Store, caller: Principal | AuthFailure): Promise<string | undefined> {
+  if (caller === 'missing') return Promise.resolve(undefined);
+  if (caller === 'malformed') return Promise.resolve('Bearer not-a-key');
+  if (caller === 'unknown') {
+    return Promise.resolve(`Bearer key_${randomBytes(12).toString('hex')}.${randomBytes(32).toString('base64url')}`);
+  }
+  const minter = minters.get(store.tableName) ?? localStore(dynamoEndpoint(), store.tableName);
+  minters.set(store.tableName, minter);
+  const wanted =
+    caller === 'revoked'
+      ? { keyId: 'revoked', orgs: [NO_ORG], platform: null }
+      : { ...caller, orgs: caller.orgs.filter(isOrgId).length ? caller.orgs.filter(isOrgId) : [NO_ORG] };
+  const id = [store.tableName, wanted.keyId, [...wanted.orgs].sort().join(','), wanted.platform].join('|');
+  let token = tokens.get(id);
+  if (!token) {
+    token = createApiKey(minter, { orgs: wanted.orgs, platform: wanted.platform }).then(async (created) => {
+      if (caller === 'revoked') await revokeApiKey(minter, created.key.id);
+      return created.token;
+    });
+    tokens.set(id, token);
+  }
+  return token.then((value) => `Bearer ${value}`);
+}
+
 export function httpEvent(init: EventInit): HttpEvent {
   const body = init.body === undefined || typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
   const method = init.method ?? 'POST';
-  return {
+  const event: HttpEvent = {
     version: '2.0',
     routeKey: init.routeKey ?? '$default',
     rawPath: init.path,
@@ -56,15 +109,12 @@ export function httpEvent(init: EventInit): HttpEvent {
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
-      ...(init.principal === null
-        ? {}
-        : {
-            authorizer: { lambda: contextFor(init.principal === undefined ? defaultPrincipal(init) : init.principal) },
-          }),
     },
     ...(body === undefined ? {} : { body }),
     isBase64Encoded: init.isBase64Encoded ?? false,
   };
+  if (init.principal !== null) callers.set(event, init.principal ?? defaultPrincipal(init));
+  return event;
 }
 
 export const lambdaContext = (): Context => ({
@@ -92,6 +142,12 @@ export interface TestResponse {
 }
 
 export async function invoke(handler: HttpHandler, event: HttpEvent): Promise<TestResponse> {
+  const caller = callers.get(event);
+  const store = stores.get(handler);
+  if (caller && store && event.headers.authorization === undefined) {
+    const authorization = await authorizationFor(store, caller);
+    if (authorization !== undefined) event.headers.authorization = authorization;
+  }
   const response = await handler(event, lambdaContext());
   const body = response.body ?? '';
   return {

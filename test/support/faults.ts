@@ -63,3 +63,24 @@ export function holdCommand(store: Store, matches: (command: string, input: Comm
   );
   return { held, release };
 }
+
+/**
+ * The first `command` sent is carried out by the engine, but its answer is lost (a timeout on the
+ * way back), so the SDK retries a write that already landed: what a slow table does to a client
+ * with a request timeout. Sits inside the SDK's retry loop, unlike the faults above.
+ */
+export function loseFirstAnswer(store: Store, command: string): { readonly lost: () => boolean } {
+  let lost = false;
+  store.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const output = await next(args);
+      if (!lost && context.commandName === command) {
+        lost = true;
+        throw Object.assign(new Error('the answer timed out'), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+      }
+      return output;
+    },
+    { step: 'deserialize', name: 'testLoseFirstAnswer', priority: 'low' },
+  );
+  return { lost: () => lost };
+}

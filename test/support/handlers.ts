@@ -1,10 +1,12 @@
 // The real handlers, wired to a test table instead of the environment.
+import { createAuthenticator } from '../../functions/auth/authenticator.ts';
 import { createCustomerRoute } from '../../functions/customers/api.ts';
 import { newCustomerId } from '../../functions/customers/customers.ts';
 import { createPurchaserRoute } from '../../functions/purchasers/api.ts';
 import { createReviewLinks, newReviewToken } from '../../functions/purchasers/review-links.ts';
 import { createLogger, type Logger } from '../../functions/runtime/logger.ts';
 import type { Store } from '../../functions/store/client.ts';
+import { authenticatesAgainst } from './events.ts';
 
 export const REVIEW_BASE_URL = 'https://reviews.test';
 export const reviewLinks = createReviewLinks({
@@ -20,8 +22,24 @@ export function capturingLog(): Logger & { lines: string[] } {
   return Object.assign(createLogger({ level: 'debug', sink: (line) => lines.push(line) }), { lines });
 }
 
+/** Keys cached as on Lambda: a test that revokes a key mid-way builds its own authenticator. */
+const authenticate = (store: Store) => createAuthenticator({ store, ttlSeconds: 60 });
+
 export const purchaserHandler = (store: Store, log: Logger = silentLog) =>
-  createPurchaserRoute({ store, log, reviewLinks, now: () => new Date(), newReviewToken });
+  authenticatesAgainst(
+    createPurchaserRoute({
+      store,
+      log,
+      authenticate: authenticate(store),
+      reviewLinks,
+      now: () => new Date(),
+      newReviewToken,
+    }),
+    store,
+  );
 
 export const customerHandler = (store: Store, log: Logger = silentLog) =>
-  createCustomerRoute({ store, log, now: () => new Date(), newCustomerId });
+  authenticatesAgainst(
+    createCustomerRoute({ store, log, authenticate: authenticate(store), now: () => new Date(), newCustomerId }),
+    store,
+  );

@@ -1,4 +1,4 @@
-// The local server with the real handler and authorizer modules, configured through environment
+// The local server with the real handler modules, configured through environment
 // variables as on Lambda, on a table of its own; requests over real HTTP.
 import { createApiKey } from '../../functions/auth/api-keys.ts';
 import { type LocalServer, loadHandlers, repositoryRoot, startLocalServer } from '../../local/server.ts';

@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ingestRow, publisherRow } from '../../contract/events.ts';
-import { authorizerRow, routes } from '../../contract/routes.ts';
+import { routes } from '../../contract/routes.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -63,7 +63,7 @@ describe('layout', () => {
   });
 
   it('the Lambda entries are exactly the files the route table and function rows name, and export only handler', () => {
-    const entries = [...routes, authorizerRow, ingestRow, publisherRow].map((row) => row.entry).sort();
+    const entries = [...routes, ingestRow, publisherRow].map((row) => row.entry).sort();
     const exportingHandler = sources('functions')
       .filter((file) => /^export const handler\b/m.test(readFileSync(join(root, file), 'utf8')))
       .sort();
