@@ -1,9 +1,10 @@
 // Idempotency-Key on both POST routes, through the real handlers against DynamoDB Local.
+import { createHash } from 'node:crypto';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyIn } from '../../functions/http/idempotency.ts';
-import { purchaserKey } from '../../functions/store/keys.ts';
+import { idempotencyKey, purchaserKey } from '../../functions/store/keys.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { httpEvent, invoke, partner } from '../support/events.ts';
 import { holdCommand, injectFault } from '../support/faults.ts';
@@ -31,8 +32,8 @@ const purchaser = (key: string, body: Record<string, unknown>, principal = partn
     headers: { 'idempotency-key': key },
     principal,
   });
-const version = async (email: string) =>
-  (await t.store.doc.send(new GetCommand({ TableName: t.tableName, Key: purchaserKey('ACME', email) }))).Item?.version;
+const version = async (email: string, trkref = 'ACME') =>
+  (await t.store.doc.send(new GetCommand({ TableName: t.tableName, Key: purchaserKey(trkref, email) }))).Item?.version;
 
 describe('replays', () => {
   it('the same key and body replay the first answer without writing again', async () => {
@@ -84,11 +85,73 @@ describe('conflicts', () => {
     expect(res.json.type).toBe('/problems/idempotency-key-reused');
   });
 
-  it('the same key on another route is 422', async () => {
+  it("the same key and body on another organisation's path is 422, though that request is valid there", async () => {
+    const handler = purchaserHandler(t.store);
     const key = unique();
-    await invoke(customerHandler(t.store), customer(key, { name: 'Route One' }));
-    const res = await invoke(purchaserHandler(t.store), purchaser(key, { name: 'Route One' }));
-    expect(res.statusCode).toBe(422);
+    const body = { email: `${key}@example.com`, purchases: [{ order_ref: 'O1', sku: 'S1' }] };
+    const principal = partner(['ACME', 'OTHER']);
+    const to = (trkref: string, idempotencyKey: string) =>
+      httpEvent({
+        path: `/v4/organisations/${trkref}/purchasers`,
+        pathParameters: { trkref },
+        body,
+        headers: { 'idempotency-key': idempotencyKey },
+        principal,
+      });
+    expect((await invoke(handler, to('ACME', key))).statusCode).toBe(201);
+    const reused = await invoke(handler, to('OTHER', key));
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json.type).toBe('/problems/idempotency-key-reused');
+    expect(reused.headers['idempotent-replayed']).toBeUndefined();
+    // Only the key refused it: nothing was written for OTHER, and with a fresh key it is a 201.
+    expect(await version(body.email, 'OTHER')).toBeUndefined();
+    expect((await invoke(handler, to('OTHER', unique()))).statusCode).toBe(201);
+  });
+
+  it('the same key and body on another route is 422, though the body is valid for both routes', async () => {
+    const key = unique();
+    // A customer of ACME, and (unknown members ignored) a purchaser of ACME: the same bytes suit both.
+    const body = { corporation_id: 'ACME', name: 'Both Routes Co', email: `${key}@example.com` };
+    const principal = partner(['ACME']);
+    const asCustomer = (idempotencyKey: string) =>
+      httpEvent({ path: '/customers', body, headers: { 'idempotency-key': idempotencyKey }, principal });
+    const asPurchaser = (idempotencyKey: string) =>
+      httpEvent({
+        path: '/v4/organisations/ACME/purchasers',
+        pathParameters: { trkref: 'ACME' },
+        body,
+        headers: { 'idempotency-key': idempotencyKey },
+        principal,
+      });
+    expect((await invoke(customerHandler(t.store), asCustomer(key))).statusCode).toBe(201);
+    const reused = await invoke(purchaserHandler(t.store), asPurchaser(key));
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json.type).toBe('/problems/idempotency-key-reused');
+    expect(await version(body.email)).toBeUndefined();
+    expect((await invoke(purchaserHandler(t.store), asPurchaser(unique()))).statusCode).toBe(201);
+  });
+
+  it.each([
+    ['method', { method: 'PUT' }],
+    ['path', { path: '/y' }],
+  ])('the same key and body with another %s is 422', async (_, change) => {
+    const request = {
+      apiKeyId: 'key_eeeeeeeeeeeeeeeeeeeeeeee',
+      key: unique(),
+      method: 'POST',
+      path: '/x',
+      body: Buffer.from('{"a":1}'),
+    };
+    const work = async () => ({ statusCode: 201, body: { ran: true } });
+    expect((await idempotencyIn(t.store).run(request, work)).statusCode).toBe(201);
+    await expect(idempotencyIn(t.store).run({ ...request, ...change }, work)).rejects.toMatchObject({
+      status: 422,
+      type: '/problems/idempotency-key-reused',
+    });
+    // The method is compared case-insensitively (`post` is POST).
+    expect((await idempotencyIn(t.store).run({ ...request, method: 'post' }, work)).headers).toEqual({
+      'idempotent-replayed': 'true',
+    });
   });
 
   it('the same key while the first request is still running is 409, and the first still completes once', async () => {
@@ -166,14 +229,15 @@ describe('scope and lifetime', () => {
     await idempotencyIn(t.store, () => start).run(request, work);
     expect((await idempotencyIn(t.store, () => start + 23 * 3600_000).run(request, work)).body).toEqual({ run: 1 });
     expect((await idempotencyIn(t.store, () => start + 25 * 3600_000).run(request, work)).body).toEqual({ run: 2 });
-    const { Items } = await t.store.doc.send(
-      new ScanCommand({
+    // This test's own record (not whatever earlier tests left in the table):
+    const { Item } = await t.store.doc.send(
+      new GetCommand({
         TableName: t.tableName,
-        FilterExpression: 'entity = :e',
-        ExpressionAttributeValues: { ':e': 'idempotency' },
+        Key: idempotencyKey(request.apiKeyId, createHash('sha256').update(request.key).digest('base64url')),
       }),
     );
-    expect(Items!.every((item) => typeof item.expires_at === 'number')).toBe(true);
+    expect(Item).toMatchObject({ entity: 'idempotency', status: 'completed' });
+    expect(Item!.expires_at).toBe(Math.floor((start + 25 * 3600_000) / 1000) + 24 * 3600);
   });
 
   it('a claim left by a request that died is taken over by its retry, not by another request', async () => {

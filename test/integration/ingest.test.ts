@@ -79,6 +79,26 @@ describe('order.placed', () => {
   });
 });
 
+describe('order.placed again', () => {
+  it('a repeated order with a new purchase_date records the new date', async () => {
+    const email = person();
+    const orderRef = `REDATED-${n}`;
+    await ingest(sqsBatch([eventBridgeEvent('order.placed', order(email, { order_ref: orderRef }))]));
+    log.lines.length = 0;
+    const redated = eventBridgeEvent(
+      'order.placed',
+      order(email, { order_ref: orderRef, purchase_date: '2026-11-23' }),
+    );
+    expect(await ingest(sqsBatch([redated]))).toEqual({ batchItemFailures: [] });
+    expect(log.lines.map((l) => JSON.parse(l).outcome)).toEqual(['applied']);
+    const stored = (await getPurchaser(t.store, 'ACME', email))!;
+    expect(stored.purchases.map((p) => [p.order_ref, p.sku, p.purchase_date])).toEqual([
+      [orderRef, 'SKU-1', '2026-11-23'],
+      [orderRef, 'SKU-2', '2026-11-23'],
+    ]);
+  });
+});
+
 describe('review lifecycle', () => {
   async function placed() {
     const email = person();
@@ -151,6 +171,57 @@ describe('review lifecycle', () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  /** What the ingester logged as the outcome of each event of one batch. */
+  async function outcomes(...events: ReturnType<typeof review>[]) {
+    log.lines.length = 0;
+    expect(await ingest(sqsBatch(events))).toEqual({ batchItemFailures: [] });
+    return log.lines.map((line) => JSON.parse(line).outcome);
+  }
+
+  it('a review event at the same instant as the one that set the state changes nothing; one a millisecond later does', async () => {
+    const { email, orderRef } = await placed();
+    const published = (at: string, url: string) =>
+      review('review.published', email, orderRef, at, { review_url: `https://reviews.example.com/r/${url}` });
+    expect(await outcomes(published('2026-11-24T09:00:00.000Z', 'first'))).toEqual(['applied']);
+    // Redelivered as is, or the same instant written with another offset, even with another link:
+    expect(await outcomes(published('2026-11-24T09:00:00.000Z', 'first'))).toEqual(['unchanged']);
+    expect(await outcomes(published('2026-11-24T10:00:00.000+01:00', 'again'))).toEqual(['unchanged']);
+    expect(await purchase(email)).toMatchObject({
+      review_state: 'published',
+      review_url: 'https://reviews.example.com/r/first',
+    });
+    // Just before: stale. Just after: it wins.
+    expect(await outcomes(published('2026-11-24T08:59:59.999Z', 'earlier'))).toEqual(['unchanged']);
+    expect((await purchase(email)).review_url).toBe('https://reviews.example.com/r/first');
+    expect(await outcomes(published('2026-11-24T09:00:00.001Z', 'later'))).toEqual(['applied']);
+    expect((await purchase(email)).review_url).toBe('https://reviews.example.com/r/later');
+  });
+
+  it('a state event redelivered at the same instant is a no-op, and does not undo a later state', async () => {
+    const { email, orderRef } = await placed();
+    const submitted = review('review.submitted', email, orderRef, '2026-11-22T09:00:00Z');
+    expect(await outcomes(submitted)).toEqual(['applied']);
+    expect(await outcomes(submitted, submitted)).toEqual(['unchanged', 'unchanged']);
+    expect((await purchase(email)).review_state).toBe('pending_moderation');
+    expect(await outcomes(review('review.rejected', email, orderRef, '2026-11-22T09:00:01Z'))).toEqual(['applied']);
+    expect(await outcomes(submitted)).toEqual(['unchanged']);
+    expect((await purchase(email)).review_state).toBe('rejected');
+  });
+
+  it('an invitation at the same contacted_at is a no-op; a second later moves it, a second earlier does not', async () => {
+    const { email, orderRef } = await placed();
+    const invited = (at: string) => review('review.invitation_sent', email, orderRef, at);
+    expect(await outcomes(invited('2026-11-21T09:00:00Z'))).toEqual(['applied']);
+    expect(await outcomes(invited('2026-11-21T09:00:00Z'))).toEqual(['unchanged']);
+    expect(await outcomes(invited('2026-11-21T10:00:00+01:00'))).toEqual(['unchanged']);
+    expect(await outcomes(invited('2026-11-21T08:59:59Z'))).toEqual(['unchanged']);
+    expect((await purchase(email)).contacted_at).toBe('2026-11-21T09:00:00Z');
+    expect(await outcomes(invited('2026-11-21T09:00:01Z'))).toEqual(['applied']);
+    expect((await purchase(email)).contacted_at).toBe('2026-11-21T09:00:01Z');
+    // The review state is untouched by invitations.
+    expect((await purchase(email)).review_state).toBe('not_reviewed');
   });
 
   it('keeps an event for a purchase whose order has not arrived, and applies it when the order does', async () => {

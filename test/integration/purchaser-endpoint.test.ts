@@ -137,6 +137,23 @@ describe('contract details', () => {
     expect(second.json).toMatchObject({ email: 'fields@example.com', surname: 'Smith', country: 'GB' });
   });
 
+  it('a purchase sent again with a new purchase_date answers and keeps the new date', async () => {
+    const email = 'redated@example.com';
+    const first = await post('ACME', {
+      email,
+      purchases: [{ order_ref: 'RD1', sku: 'S1', purchase_date: '2026-10-01' }],
+    });
+    expect(first.statusCode).toBe(201);
+    const again = await post('ACME', {
+      email,
+      purchases: [{ order_ref: 'RD1', sku: 'S1', purchase_date: '2026-10-05' }],
+    });
+    expect(again.statusCode).toBe(200);
+    expect(again.json.purchases).toEqual([{ ...first.json.purchases[0], purchase_date: '2026-10-05' }]);
+    const repeat = await post('ACME', { email, purchases: [{ order_ref: 'RD1', sku: 'S1' }] });
+    expect(repeat.json.purchases[0].purchase_date).toBe('2026-10-05');
+  });
+
   it('accepts a base64-encoded body and a charset parameter', async () => {
     const body = Buffer.from(JSON.stringify({ email: 'b64@example.com' })).toString('base64');
     const res = await post('ACME', body, {

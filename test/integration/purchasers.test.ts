@@ -1,5 +1,5 @@
 // upsertPurchaser and getPurchaser against DynamoDB Local.
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getPurchaser, type PurchaserDeps, upsertPurchaser } from '../../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
@@ -170,6 +170,60 @@ describe('create-or-update', () => {
       purchase_date: '2025-12-24',
       review_token: first.purchases[0]!.review_token,
     });
+  });
+
+  it('a repeated purchase with a new purchase date takes the new date, keeping its review state and token', async () => {
+    const email = uniqueEmail();
+    const base = { trkref: 'ACME', email, fields: {} };
+    const first = await upsertPurchaser(
+      t.store,
+      { ...base, purchases: [{ order_ref: 'D2', sku: 'S', purchase_date: '2025-12-24' }] },
+      deps,
+    );
+    await t.store.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: purchaseKey('ACME', email, 'D2', 'S'),
+        UpdateExpression: 'SET review_state = :s',
+        ExpressionAttributeValues: { ':s': 'pending_moderation' },
+      }),
+    );
+    const second = await upsertPurchaser(
+      t.store,
+      { ...base, purchases: [{ order_ref: 'D2', sku: 'S', purchase_date: '2025-12-27' }] },
+      deps,
+    );
+    expect(second.changed).toBe(true);
+    expect(second.purchases[0]).toMatchObject({
+      purchase_date: '2025-12-27',
+      review_state: 'pending_moderation',
+      review_token: first.purchases[0]!.review_token,
+    });
+    expect((await getPurchaser(t.store, 'ACME', email))!.purchases).toEqual([second.purchases[0]]);
+    // Sent again without a date, the purchase keeps the latest one.
+    const third = await upsertPurchaser(t.store, { ...base, purchases: [{ order_ref: 'D2', sku: 'S' }] }, deps);
+    expect(third.changed).toBe(false);
+    expect(third.purchases[0]!.purchase_date).toBe('2025-12-27');
+  });
+
+  it('a repeated order_ref + sku in one request takes the last purchase date sent', async () => {
+    const email = uniqueEmail();
+    const result = await upsertPurchaser(
+      t.store,
+      {
+        trkref: 'ACME',
+        email,
+        fields: {},
+        purchases: [
+          { order_ref: 'L', sku: 'S', purchase_date: '2026-01-01' },
+          { order_ref: 'L', sku: 'S', purchase_date: '2026-01-03' },
+          { order_ref: 'L', sku: 'S' },
+        ],
+      },
+      deps,
+    );
+    expect(result.purchases.map((p) => p.purchase_date)).toEqual(['2026-01-03', '2026-01-03', '2026-01-03']);
+    expect((await getPurchaser(t.store, 'ACME', email))!.purchases.map((p) => p.purchase_date)).toEqual(['2026-01-03']);
   });
 
   it('treats a repeated order_ref + sku in one request as one purchase, listed as often as sent', async () => {
