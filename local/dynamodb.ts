@@ -2,8 +2,9 @@
 // the registry table created in it from the same definition the CDK stack deploys.
 // Used by `npm start` (persisting under DATA_DIR) and by the tests (in memory, once per run).
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -95,6 +96,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** How a process ended: its exit code, or the signal that killed it. */
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export const describeExit = ({ code, signal }: Exit) => (signal ? `killed by ${signal}` : `exit code ${code}`);
+
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
@@ -102,30 +111,58 @@ export interface DynamoDbLocal {
   client(): DynamoDBClient;
   stop(): Promise<void>;
   /** Resolves if the process ends without stop() being called. */
-  readonly exited: Promise<number | null>;
+  readonly exited: Promise<Exit>;
 }
 
 /**
  * Starts DynamoDB Local in shared-database mode (one database whatever the credentials and region
  * of the caller), persisting under `dataDir` (an absolute path) or in memory when it is omitted.
+ *
+ * With a `dataDir`, its process id is kept in the data folder while it runs, so that a later start
+ * finds it if this process is killed before it can stop it (see stopLeftoverDynamoDbLocal).
+ * `detached` runs it in its own process group: signals sent to this process's group (a terminal's
+ * Ctrl-C, a hang-up) then reach only this process, which stops DynamoDB Local after what depends on
+ * it, instead of both ending at once in no particular order.
  */
-export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<DynamoDbLocal> {
-  const { port } = options;
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dataDir?: string;
+  detached?: boolean;
+}): Promise<DynamoDbLocal> {
+  const { port, dataDir } = options;
   if (!(await isPortFree(port))) {
     throw new Error(`Port ${port} is already in use: stop what listens there or set DYNAMODB_PORT to a free port.`);
   }
-  const child = spawn({ port, sharedDb: true, path: options.dataDir ?? null, stdio: 'pipe' });
-  // However this process ends, it takes DynamoDB Local with it (no orphan holding the port).
-  const killChild = () => child.kill('SIGKILL');
+  const child = spawn({
+    port,
+    sharedDb: true,
+    path: dataDir ?? null,
+    detached: options.detached ?? false,
+    stdio: 'pipe',
+  });
+  const record = dataDir && child.pid ? pidFile(dataDir) : undefined;
+  if (record) writeFileSync(record, `${JSON.stringify({ pid: child.pid, port, owner: process.pid })}\n`);
+  const forget = () => {
+    if (record) rmSync(record, { force: true });
+  };
+  // However this process ends, it takes DynamoDB Local with it (no orphan holding the port). Only
+  // SIGKILL escapes this; the process id kept in the data folder covers that case.
+  const killChild = () => {
+    child.kill('SIGKILL');
+    forget();
+  };
   process.once('exit', killChild);
-  child.once('exit', () => process.removeListener('exit', killChild));
+  child.once('exit', () => {
+    process.removeListener('exit', killChild);
+    forget();
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   let stopping = false;
   let spawnError: Error | undefined;
   child.once('error', (error) => (spawnError = error));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 
   const endpoint = `http://127.0.0.1:${port}`;
   const client = () => new DynamoDBClient(localClientConfig(endpoint));
@@ -159,7 +196,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     endpoint,
     port,
     client,
-    exited: exited.then((code) => (stopping ? new Promise<never>(() => {}) : code)),
+    exited: exited.then((exit) => (stopping ? new Promise<never>(() => {}) : exit)),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       stopping = true;
@@ -169,6 +206,98 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
       clearTimeout(timer);
     },
   };
+}
+
+/** Where a running DynamoDB Local of `dataDir` is recorded: its pid, port, and the pid that started it. */
+const pidFile = (dataDir: string) => join(dataDir, 'dynamodb-local.pid');
+
+/**
+ * Finds a DynamoDB Local that an earlier run left holding `dataDir` (its server was killed before it
+ * could stop it) and stops it, which frees its port and the folder's database. Returns one line
+ * saying so, or undefined when there was none. Throws when the run that started it is still going.
+ */
+export async function stopLeftoverDynamoDbLocal(dataDir: string): Promise<string | undefined> {
+  let recorded: { pid: number; port: number; owner: number };
+  try {
+    recorded = JSON.parse(readFileSync(pidFile(dataDir), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const engine = processInfo(recorded.pid);
+  // A recycled pid is some other process: only a DynamoDB Local on this very folder is ours to stop.
+  if (!engine || !(engine.args.includes('DynamoDBLocal.jar') && engine.args.includes(`-dbPath ${dataDir}`))) {
+    rmSync(pidFile(dataDir), { force: true });
+    return undefined;
+  }
+  // Still the child of the process that started it: that run is alive, and stopping its engine
+  // would break it.
+  if (engine.ppid === recorded.owner && recorded.owner !== process.pid) {
+    throw new Error(
+      `Another npm start (process ${recorded.owner}) is using the data folder ${dataDir}: ` +
+        'stop it first, or set DATA_DIR to another folder.',
+    );
+  }
+  await terminate(recorded.pid);
+  rmSync(pidFile(dataDir), { force: true });
+  return `Stopped DynamoDB Local (process ${recorded.pid}, port ${recorded.port}) left running on ${dataDir} by an earlier npm start.`;
+}
+
+/** SIGTERM, then SIGKILL if it is still there after 5 s; resolves once the process has ended. */
+async function terminate(pid: number): Promise<void> {
+  const gone = async (ms: number) => {
+    for (const deadline = Date.now() + ms; Date.now() < deadline; ) {
+      if (!isRunning(pid)) return true;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return !isRunning(pid);
+  };
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal('SIGTERM');
+  if (await gone(5_000)) return;
+  signal('SIGKILL');
+  await gone(5_000);
+}
+
+// /proc where there is one (Linux, including slim containers without ps), ps elsewhere (macOS).
+const hasProc = existsSync('/proc/self/stat');
+
+/** Whether `pid` is a live process (an ended one its parent has not collected yet is not). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return hasProc ? processInfo(pid) !== undefined : true;
+}
+
+/** A live process's parent and command line, or undefined if there is no such live process. */
+export function processInfo(pid: number): { ppid: number; args: string } | undefined {
+  if (hasProc) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // "pid (command) state ppid ...": the command may itself hold spaces and parentheses.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // A zombie with threads still running is a process whose first thread ended before the others
+      // (as Java's does while it shuts down): alive, holding its ports, until the last one ends.
+      const threads = Number(fields[17]);
+      if ((fields[0] === 'Z' && threads <= 1) || fields[0] === 'X') return undefined;
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      return { ppid: Number(fields[1]), args };
+    } catch {
+      return undefined;
+    }
+  }
+  const result = spawnSync('ps', ['-ww', '-o', 'ppid=,stat=,args=', '-p', String(pid)], { encoding: 'utf8' });
+  const match = /^\s*(\d+)\s+(\S+)\s+(.*)$/s.exec(result.stdout ?? '');
+  if (!match || (match[2]!.startsWith('Z') && !match[2]!.includes('l'))) return undefined;
+  return { ppid: Number(match[1]), args: match[3]!.trim() };
 }
 
 /** CreateTable input for the registry table, from contract/table.ts. */

@@ -1,12 +1,12 @@
 // `npm start` as a newcomer runs it: a real process with its own DynamoDB Local and data folder.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb.ts';
+import { listening } from '../support/processes.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'registry-data-'));
@@ -113,15 +113,3 @@ describe('npm start', () => {
     expect(lines[0]).toMatch(/needs Java.*install Java 17 or newer/);
   });
 });
-
-/** Whether anything accepts connections on the port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
