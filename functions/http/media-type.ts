@@ -44,7 +44,7 @@ export function parseMediaType(value: string | undefined): MediaType | undefined
  * Whether a Content-Encoding says the body is as sent: absent, empty, or only `identity`. Any real
  * coding (gzip, br, ...) is refused rather than read as if it were plain.
  */
-export function parseContentEncoding(value: string | undefined): boolean {
+export function isIdentityEncoding(value: string | undefined): boolean {
   if (value === undefined) return true;
   return value.split(',').every((coding) => {
     const name = coding.trim().toLowerCase();

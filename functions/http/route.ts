@@ -25,7 +25,7 @@ import { readableStack } from '../runtime/stack-trace.ts';
 import { fieldErrors } from '../schema/issues.ts';
 import { isTransientStoreError } from '../store/errors.ts';
 import type { Idempotency } from './idempotency.ts';
-import { type MediaType, parseContentEncoding, parseMediaType } from './media-type.ts';
+import { isIdentityEncoding, type MediaType, parseMediaType } from './media-type.ts';
 import type { Authenticate, Principal } from './principal.ts';
 import {
   forbiddenOrganisation,
@@ -332,7 +332,7 @@ function jsonBody(): HttpMiddleware {
       const { event } = request;
       const mediaType = parseMediaType(event.headers['content-type']);
       if (!isJson(mediaType)) throw unsupportedMediaType();
-      if (!parseContentEncoding(event.headers['content-encoding'])) throw unsupportedContentEncoding();
+      if (!isIdentityEncoding(event.headers['content-encoding'])) throw unsupportedContentEncoding();
       if (event.body === undefined || event.body === '')
         throw malformedJson('The request body is empty; send a JSON object.');
       const text = event.isBase64Encoded ? utf8(Buffer.from(event.body, 'base64')) : event.body;

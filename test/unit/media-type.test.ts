@@ -1,6 +1,6 @@
 // Content-Type and Content-Encoding as RFC 9110 writes them.
 import { describe, expect, it } from 'vitest';
-import { parseContentEncoding, parseMediaType } from '../../functions/http/media-type.ts';
+import { isIdentityEncoding, parseMediaType } from '../../functions/http/media-type.ts';
 
 describe('parseMediaType', () => {
   it('reads type, subtype and parameters with any case and the optional whitespace', () => {
@@ -41,13 +41,13 @@ describe('parseMediaType', () => {
   });
 });
 
-describe('parseContentEncoding', () => {
+describe('isIdentityEncoding', () => {
   it('accepts only the body as sent', () => {
     for (const value of [undefined, '', 'identity', 'IDENTITY', ' identity , identity ']) {
-      expect(parseContentEncoding(value), String(value)).toBe(true);
+      expect(isIdentityEncoding(value), String(value)).toBe(true);
     }
     for (const value of ['gzip', 'br', 'deflate', 'identity, gzip', 'x-gzip', 'compress']) {
-      expect(parseContentEncoding(value), value).toBe(false);
+      expect(isIdentityEncoding(value), value).toBe(false);
     }
   });
 });
