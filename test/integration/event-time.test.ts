@@ -11,6 +11,7 @@ import { purchaseKey } from '../../functions/store/keys.ts';
 import { getItem } from '../../functions/store/read.ts';
 import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
+import { reviewEvent } from '../support/events.ts';
 import { capturingLog } from '../support/handlers.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -37,14 +38,7 @@ async function setUp(purchaseDate: unknown = '2026-11-20') {
   });
   const placedResult = await ingest(sqsBatch([placed]));
   const review = (type: string, occurredAt: string, extra: Record<string, unknown> = {}) =>
-    eventBridgeEvent(type, {
-      trkref: 'ACME',
-      email,
-      order_ref: orderRef,
-      sku: 'SKU-1',
-      occurred_at: occurredAt,
-      ...extra,
-    });
+    reviewEvent(type, email, orderRef, occurredAt, extra);
   /** Ingests each event in its own batch, in this order; answers the failed ones' indexes. */
   const deliver = async (...events: ReturnType<typeof review>[]) => {
     const failed: number[] = [];

@@ -8,6 +8,7 @@ import { getPurchaser, newPurchaserId } from '../../functions/purchasers/purchas
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
 import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
+import { reviewEvent } from '../support/events.ts';
 import { injectFault } from '../support/faults.ts';
 import { capturingLog } from '../support/handlers.ts';
 
@@ -29,21 +30,7 @@ const order = (email: string, overrides: Record<string, unknown> = {}) => ({
   lines: [{ sku: 'SKU-1' }, { sku: 'SKU-2' }],
   ...overrides,
 });
-const review = (
-  type: string,
-  email: string,
-  orderRef: string,
-  occurredAt: string,
-  extra: Record<string, unknown> = {},
-) =>
-  eventBridgeEvent(type, {
-    trkref: 'ACME',
-    email,
-    order_ref: orderRef,
-    sku: 'SKU-1',
-    occurred_at: occurredAt,
-    ...extra,
-  });
+const review = reviewEvent;
 const ids = (batch: ReturnType<typeof sqsBatch>, indexes: number[]) =>
   indexes.map((i) => ({ itemIdentifier: batch.Records[i]!.messageId }));
 

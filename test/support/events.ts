@@ -11,6 +11,7 @@ import type { HttpEvent, HttpHandler } from '../../functions/http/route.ts';
 import type { Store } from '../../functions/store/client.ts';
 import { isOrgId } from '../../functions/store/keys.ts';
 import { localStore } from '../../local/dynamodb.ts';
+import { eventBridgeEvent } from '../../local/events.ts';
 import { dynamoEndpoint } from './dynamo.ts';
 
 export interface EventInit {
@@ -157,3 +158,20 @@ export async function invoke(handler: HttpHandler, event: HttpEvent): Promise<Te
     json: body ? JSON.parse(body) : undefined,
   };
 }
+
+/** A review event (EventBridge envelope) for purchase `orderRef` / `SKU-1` of `email` at ACME. */
+export const reviewEvent = (
+  type: string,
+  email: string,
+  orderRef: string,
+  occurredAt: string,
+  extra: Record<string, unknown> = {},
+) =>
+  eventBridgeEvent(type, {
+    trkref: 'ACME',
+    email,
+    order_ref: orderRef,
+    sku: 'SKU-1',
+    occurred_at: occurredAt,
+    ...extra,
+  });
