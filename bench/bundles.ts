@@ -40,13 +40,18 @@ export function synthBundles(outdir: string): {
       }),
     ]),
   ) as Record<FunctionName, NodejsFunction>;
-  const ours: Record<FunctionName, NodejsFunction> = {
-    CreatePurchaser: stack.functions.get('CreatePurchaser')!,
-    CreateCustomer: stack.functions.get('CreateCustomer')!,
-    Fallback: stack.functions.get('Fallback')!,
+  // Each route's function under its row's name, and the two functions behind no route.
+  const unrouted: Partial<Record<FunctionName, NodejsFunction>> = {
     Ingest: stack.ingestFunction,
     Publisher: stack.publisherFunction,
   };
+  const ours = Object.fromEntries(
+    FUNCTIONS.map((name) => {
+      const fn = unrouted[name] ?? stack.functions.get(name);
+      if (!fn) throw new Error(`the stack has no function ${name}`);
+      return [name, fn];
+    }),
+  ) as Record<FunctionName, NodejsFunction>;
   app.synth();
 
   const bundleOf = (owner: Stack, fn: NodejsFunction): Bundle => {

@@ -10,15 +10,24 @@
 // the error), and reading a key that does not exist costs the minimum read (1 RCU strongly
 // consistent, 0.5 eventually), which DynamoDB Local reports as 0.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { commerceLayerCreateCustomerRow, kohortPayCreateCustomerRow } from '../contract/routes.ts';
 import { createApiKey } from '../functions/auth/api-keys.ts';
-import { createAuthenticator } from '../functions/auth/authenticator.ts';
+import { createAuthenticator, createKeyChecker, createTokenAuthenticator } from '../functions/auth/authenticator.ts';
+import { createTokenSigner } from '../functions/auth/tokens.ts';
+import {
+  commerceLayerCreateCustomerRoute,
+  commerceLayerGetCustomerRoute,
+  commerceLayerTokenRoute,
+} from '../functions/commercelayer/api.ts';
 import { createCustomerRoute } from '../functions/customers/api.ts';
 import { newCustomerId } from '../functions/customers/customers.ts';
+import { kohortPayCreateCustomerRoute, kohortPayGetCustomerRoute } from '../functions/kohortpay/api.ts';
 import { createPurchaserRoute } from '../functions/purchasers/api.ts';
 import { newPurchaserId } from '../functions/purchasers/purchasers.ts';
 import { createReviewLinks, newReviewToken } from '../functions/purchasers/review-links.ts';
 import { createLogger } from '../functions/runtime/logger.ts';
 import type { Store } from '../functions/store/client.ts';
+import { TOKEN_SIGNING_SECRET } from './harness.ts';
 
 export interface Cost {
   round_trips: number;
@@ -101,10 +110,20 @@ export async function measureDynamoDbCosts(store: Store): Promise<Record<string,
   const log = createLogger({ level: 'silent' });
   // A warm container's cache: the key was read by an earlier request (a cold one reads it once
   // more: one strongly consistent GetItem, 1 read unit).
-  const { token } = await createApiKey(store, { orgs: ['ACME', 'corp_123'], label: 'cost' });
+  const { token, key } = await createApiKey(store, { orgs: ['ACME', 'corp_123'], label: 'cost' });
   const authorization = `Bearer ${token}`;
   const authenticate = createAuthenticator({ store, ttlSeconds: 60 });
   await authenticate(authorization);
+  // The same for the token endpoint's key checker and the access-token routes' authenticator.
+  const signer = createTokenSigner(TOKEN_SIGNING_SECRET);
+  const checkKey = createKeyChecker({ store, ttlSeconds: 60 });
+  await checkKey({ keyId: key.id, secret: token.split('.')[1]! });
+  const accessToken = signer.issue(
+    { keyId: key.id, orgs: key.orgs, platform: key.platform, mode: key.mode },
+    new Date(),
+  );
+  const authenticateToken = createTokenAuthenticator({ store, ttlSeconds: 60, signer });
+  await authenticateToken(`Bearer ${accessToken.token}`);
   const purchaserHandler = createPurchaserRoute({
     store,
     log,
@@ -118,25 +137,46 @@ export async function measureDynamoDbCosts(store: Store): Promise<Record<string,
     newPurchaserId,
   });
   const customerHandler = createCustomerRoute({ store, log, authenticate, now: () => new Date(), newCustomerId });
+  const customerDeps = { store, log, authenticate, now: () => new Date(), newCustomerId };
+  const tokenDeps = { ...customerDeps, authenticate: authenticateToken };
   const event = (
     path: string,
     body: unknown,
-    extra: { headers?: Record<string, string>; pathParameters?: Record<string, string> } = {},
+    extra: {
+      headers?: Record<string, string>;
+      pathParameters?: Record<string, string>;
+      method?: string;
+      authorization?: string | null;
+    } = {},
   ) => ({
     rawPath: path,
-    headers: { 'content-type': 'application/json', authorization, ...extra.headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(extra.authorization === null ? {} : { authorization: extra.authorization ?? authorization }),
+      ...extra.headers,
+    },
     ...(extra.pathParameters ? { pathParameters: extra.pathParameters } : {}),
-    requestContext: { requestId: `cost-${Math.random()}`, http: { method: 'POST', path } },
-    body: JSON.stringify(body),
+    requestContext: {
+      requestId: `cost-${Math.random()}`,
+      domainName: 'bench.local',
+      http: { method: extra.method ?? 'POST', path },
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     isBase64Encoded: false,
   });
   const results: Record<string, Cost & { status: number }> = {};
-  const run = async (name: string, handler: (e: never, c: never) => Promise<{ statusCode?: number }>, e: unknown) => {
-    let status = 0;
+  /** Runs one request through `handler` and records its cost; answers the response's body. */
+  const run = async (
+    name: string,
+    handler: (e: never, c: never) => Promise<{ statusCode?: number; body?: string }>,
+    e: unknown,
+  ) => {
+    let answer: { statusCode?: number; body?: string } = {};
     const cost = await meter.measure(async () => {
-      status = (await handler(e as never, { getRemainingTimeInMillis: () => 10_000 } as never)).statusCode ?? 0;
+      answer = await handler(e as never, { getRemainingTimeInMillis: () => 10_000 } as never);
     });
-    results[name] = { ...cost, status };
+    results[name] = { ...cost, status: answer.statusCode ?? 0 };
+    return answer.body ? (JSON.parse(answer.body) as { id?: string; data?: { id?: string } }) : {};
   };
 
   const customer = { corporation_id: 'corp_123', name: 'Cost Co', email: 'cost@example.com' };
@@ -151,6 +191,54 @@ export async function measureDynamoDbCosts(store: Store): Promise<Record<string,
     'customer_replay_idempotent',
     customerHandler,
     event('/customers', { ...customer, email: 'cost-key@example.com' }, { headers: { 'idempotency-key': 'cost-1' } }),
+  );
+
+  // The dialects (each with a warm key cache, as above): a customer created, then read back by id.
+  const kohortPay = kohortPayCreateCustomerRow.example!;
+  const created = await run(
+    'customer_kohortpay_create',
+    kohortPayCreateCustomerRoute(customerDeps),
+    event(
+      kohortPay.path,
+      { ...(kohortPay.body as object), emailAddress: 'cost-kp@example.com' },
+      {
+        headers: { ...kohortPay.headers },
+      },
+    ),
+  );
+  await run(
+    'customer_kohortpay_get',
+    kohortPayGetCustomerRoute(customerDeps),
+    event(`${kohortPay.path}/${created.id}`, undefined, {
+      method: 'GET',
+      headers: { 'x-organisation-id': 'ACME' },
+      pathParameters: { id: created.id ?? '' },
+    }),
+  );
+  await run(
+    'commercelayer_token',
+    commerceLayerTokenRoute({ log, checkKey, signer, now: () => new Date() }),
+    event(
+      '/compat/commercelayer/oauth/token',
+      { grant_type: 'client_credentials', client_id: key.id, client_secret: token.split('.')[1] },
+      { authorization: null },
+    ),
+  );
+  const jsonApi = commerceLayerCreateCustomerRow.example!;
+  const withToken = {
+    authorization: `Bearer ${accessToken.token}`,
+    headers: { 'content-type': jsonApi.contentType!, ...jsonApi.headers },
+  };
+  const resource = await run(
+    'customer_commercelayer_create',
+    commerceLayerCreateCustomerRoute(tokenDeps),
+    event(jsonApi.path, { data: { type: 'customers', attributes: { email: 'cost-cl@example.com' } } }, withToken),
+  );
+  const id = resource.data?.id ?? '';
+  await run(
+    'customer_commercelayer_get',
+    commerceLayerGetCustomerRoute(tokenDeps),
+    event(`${jsonApi.path}/${id}`, undefined, { ...withToken, method: 'GET', pathParameters: { id } }),
   );
 
   for (const n of [0, 1, 2, 10, 25, 100]) {

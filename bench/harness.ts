@@ -1,16 +1,23 @@
-// What every benchmark run sets up: DynamoDB Local (in memory) with the table and a partner key,
-// an EventBridge stand-in (there is no local EventBridge: PutEvents is answered here, accepting
-// every entry), the environment a deployed function sees pointed at them, and the runner
-// processes (bench/runner.ts) that load bundles and report over IPC.
+// What every benchmark run sets up: DynamoDB Local (in memory) with the table, a partner key, an
+// access token of that key (signed as the token endpoint signs them) and a customer for the read
+// routes to read (bench/functions.ts BenchFixture), an EventBridge stand-in (there is no local
+// EventBridge: PutEvents is answered here, accepting every entry), the environment a deployed
+// function sees pointed at them, and the runner processes (bench/runner.ts) that load bundles and
+// report over IPC.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createApiKey } from '../functions/auth/api-keys.ts';
+import { createTokenSigner } from '../functions/auth/tokens.ts';
+import { createCustomer, newCustomerId } from '../functions/customers/customers.ts';
 import { ensureTable, freePort, localStore, startDynamoDbLocal } from '../local/dynamodb.ts';
-import type { BenchTarget, FunctionName } from './functions.ts';
+import { type BenchFixture, type BenchTarget, type FunctionName, fixtureEnv } from './functions.ts';
 import { inTurn } from './stats.ts';
 
 export const root = fileURLToPath(new URL('../', import.meta.url));
+
+/** The functions' TOKEN_SIGNING_SECRET in the benchmark (at least 32 characters, as tokens.ts requires). */
+export const TOKEN_SIGNING_SECRET = 'bench-token-secret-bench-token-secret-0123';
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
@@ -25,7 +32,33 @@ export async function startHarness() {
   const tableName = 'bench';
   await ensureTable(dynamo.client(), tableName);
   const store = localStore(dynamo.endpoint, tableName);
-  const { token } = await createApiKey(store, { orgs: ['ACME', 'corp_123'], label: 'bench' });
+  const { token, key } = await createApiKey(store, { orgs: ['ACME', 'corp_123'], label: 'bench' });
+  const principal = { keyId: key.id, orgs: key.orgs, platform: key.platform, mode: key.mode };
+  // What the read routes read: a customer of ACME with every field the dialects show.
+  const customer = await createCustomer(
+    store,
+    {
+      corporation_id: 'ACME',
+      email: 'bench-read@example.com',
+      name: 'Jane Doe',
+      first_name: 'Jane',
+      last_name: 'Doe',
+      phone: '+1 555 555 5555',
+      external_id: 'bench-read',
+      billing_address: { line1: '123 Main St', city: 'Springfield', postal_code: '62701', country: 'US' },
+      shipping_address: { line1: '1 Rue de la Paix', city: 'Paris', postal_code: '75002', country_name: 'France' },
+      metadata: { order_id: 'ord_bench' },
+      created_by: key.id,
+      mode: key.mode,
+    },
+    { now: () => new Date(), newCustomerId },
+  );
+  const fixture: BenchFixture = {
+    apiKey: token,
+    // As the token endpoint issues them; valid two hours, longer than any run.
+    accessToken: createTokenSigner(TOKEN_SIGNING_SECRET).issue(principal, new Date()).token,
+    customerId: customer.id,
+  };
   const eventBridge = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => {
@@ -53,7 +86,8 @@ export async function startHarness() {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeUrl,
-    BENCH_TOKEN: token,
+    TOKEN_SIGNING_SECRET,
+    ...fixtureEnv(fixture),
   };
 
   const runner = <T>(args: string[], extraEnv: Record<string, string> = {}) =>
@@ -84,7 +118,7 @@ export async function startHarness() {
     extraEnv: [Record<string, string>, Record<string, string>] = [{}, {}],
   ) => {
     const ms: [number[], number[]] = [[], []];
-    let failures = 0;
+    const failed: [number, number] = [0, 0];
     for (let i = 0; i < runs; i++) {
       for (const side of inTurn<0 | 1>(i, 0, 1)) {
         const run = await runner<{ ms: number; ok: boolean }>(
@@ -92,16 +126,18 @@ export async function startHarness() {
           extraEnv[side],
         );
         ms[side].push(run.ms);
-        if (!run.ok) failures++;
+        if (!run.ok) failed[side]++;
       }
     }
-    return { ms, failures };
+    /** `failures` counts both sides; `failed` each side. */
+    return { ms, failures: failed[0] + failed[1], failed };
   };
 
   return {
     dynamo,
     store,
     env,
+    fixture,
     warm,
     coldPairs,
     async stop() {

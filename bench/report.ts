@@ -465,7 +465,7 @@ const NOTES = `### Reading the figures
   bare (matches the route table, answers the problem document with the request id), so what is
   left between them is the middy stack and the shared boundary: a few milliseconds cold and about
   ten microseconds warm, which against a job of a few microseconds is a ratio of several times.
-  The headline ratios are over the five functions that do I/O, where the budgets mean something;
+  The headline ratios are over the functions that do I/O, where the budgets mean something;
   the fallback's budget has its own row. What would meet it is a hand-written handler outside the
   middy stack for this one route; a second way of answering errors, for a few milliseconds on the
   first unknown-route request of a container, did not seem worth it. Its cold start was about

@@ -4,18 +4,18 @@
 //   warm <ours> <twin> <function> <count>  both bundles in this process: CPU time and wall time
 //                                          per request, alternating blocks of 100 requests
 import { performance } from 'node:perf_hooks';
-import { answeredWell, type BenchTarget, eventFor } from './functions.ts';
+import { answeredWell, type BenchTarget, eventFor, fixtureFromEnv } from './functions.ts';
 import { inTurn, median } from './stats.ts';
 
 const [mode, ...args] = process.argv.slice(2);
-const token = process.env.BENCH_TOKEN ?? '';
+const fixture = fixtureFromEnv();
 const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
 let sequence = 0;
 const unique = () => `${process.pid}-${Date.now().toString(36)}-${++sequence}`;
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 async function cold([bundle, name, id]: string[]) {
-  const event = eventFor(name as BenchTarget, id!, token);
+  const event = eventFor(name as BenchTarget, id!, fixture);
   const start = performance.now();
   const { handler } = (await import(bundle!)) as { handler: Handler };
   const result = await handler(event, context);
@@ -37,7 +37,7 @@ async function warm([oursFile, twinFile, name, countText]: string[]) {
   };
   const run = async (side: Side, n: number, record: boolean) => {
     const handler = sides[side];
-    const events = Array.from({ length: n }, () => eventFor(fn, unique(), token));
+    const events = Array.from({ length: n }, () => eventFor(fn, unique(), fixture));
     const cpu = process.cpuUsage();
     for (const event of events) {
       const started = performance.now();

@@ -22,6 +22,7 @@ import {
   startDynamoDbLocal,
   stopLeftoverDynamoDbLocal,
 } from '../local/dynamodb.ts';
+import { curlLines, exampleRequests } from '../local/examples.ts';
 import { type LocalServer, loadHandlers, repositoryRoot, startLocalServer } from '../local/server.ts';
 import { type StreamPoller, startStreamPoller } from '../local/stream.ts';
 
@@ -88,6 +89,7 @@ Object.assign(env, {
   AWS_SECRET_ACCESS_KEY: 'local',
   REVIEW_BASE_URL: env.REVIEW_BASE_URL ?? 'https://reviews.example.com',
   REVIEW_URL_SECRET: env.REVIEW_URL_SECRET ?? localSecret(join(dataDir, 'review-url-secret')),
+  TOKEN_SIGNING_SECRET: env.TOKEN_SIGNING_SECRET ?? localSecret(join(dataDir, 'token-signing-secret')),
 });
 delete env.AWS_SESSION_TOKEN;
 delete env.AWS_PROFILE;
@@ -124,16 +126,7 @@ const lines = [
   `Registry API on ${api.url}`,
   `Development API key for ${exampleOrgs().join(', ')} (kept in ${join(dataDir, 'dev-api-key')}); more with npm run apikey.`,
   '',
-  ...routes.flatMap((route) =>
-    route.example
-      ? [
-          `# ${route.method} ${route.path}`,
-          `curl -sS -X ${route.method} ${api.url}${route.example.path} -H 'authorization: Bearer ${token}' ` +
-            `-H 'content-type: application/json' -d '${JSON.stringify(route.example.body)}'`,
-          '',
-        ]
-      : [],
-  ),
+  ...curlLines(exampleRequests(routes, token), api.url),
   'Domain events the API would publish are printed below as JSON lines ("detail-type": ...).',
   'Ctrl-C to stop.',
 ];
@@ -208,7 +201,7 @@ async function developmentKey(): Promise<string> {
   return token;
 }
 
-/** A review-link secret kept in the data folder, so links stay valid across restarts. */
+/** A secret kept in the data folder, so review links and access tokens stay valid across restarts. */
 function localSecret(file: string): string {
   try {
     return readFileSync(file, 'utf8').trim();

@@ -17,7 +17,12 @@ export type TableAction =
   | 'dynamodb:Query';
 
 /** Settings the stack gives a function besides TABLE_NAME and LOG_LEVEL. */
-export type EnvironmentName = 'REVIEW_BASE_URL' | 'REVIEW_URL_SECRET' | 'EVENT_BUS_NAME' | 'API_KEY_CACHE_SECONDS';
+export type EnvironmentName =
+  | 'REVIEW_BASE_URL'
+  | 'REVIEW_URL_SECRET'
+  | 'EVENT_BUS_NAME'
+  | 'API_KEY_CACHE_SECONDS'
+  | 'TOKEN_SIGNING_SECRET';
 
 /** A Lambda function: what the stack needs to build it and what IAM grants it. */
 export interface FunctionRow {
@@ -49,12 +54,33 @@ export interface Route extends FunctionRow {
   readonly path: string;
   /**
    * `partner`: the handler answers 401 unless the Authorization header holds a valid partner key
-   * (and 403 for an organisation outside the key's list); reading the key is granted apart from
-   * the row's own actions (see tableAccessOf). `none`: open route.
+   * (and 403 for an organisation outside the key's list). `token`: the same with an access token
+   * from the token endpoint (functions/auth/tokens.ts) in place of the key. Either way, reading
+   * keys is granted apart from the row's own actions (see tableAccessOf). `client-credentials`: the
+   * token endpoint, which reads an API key's id and secret from the body (or HTTP Basic) itself.
+   * `none`: open route.
    */
-  readonly auth: 'partner' | 'none';
+  readonly auth: 'partner' | 'token' | 'client-credentials' | 'none';
   /** A request that works: printed by `npm start` as a ready-to-paste curl, and tested. */
-  readonly example?: { readonly org: string; readonly path: string; readonly body: unknown };
+  readonly example?: Example;
+}
+
+export interface Example {
+  readonly org: string;
+  readonly path: string;
+  readonly body: unknown;
+  /** When not `application/json`. */
+  readonly contentType?: string;
+  /** The status it is answered with: 201 when absent. */
+  readonly status?: number;
+  /** Headers it sends besides Content-Type and Authorization. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * How the example authenticates: with an API key (default); with an access token from the row
+   * named here (its example run first); or, on the token row itself, by adding the key's id and
+   * secret to the body as `client_id` and `client_secret`.
+   */
+  readonly credential?: { readonly tokenFrom: string } | 'client-credentials';
 }
 
 export const createPurchaserRow: Route = {
@@ -110,6 +136,108 @@ export const createCustomerRow: Route = {
   },
 };
 
+// The KohortPay dialect (its customer API, under /compat/kohortpay): the same customer records, in
+// KohortPay's request and response shapes, authenticated with an API key as a Bearer token.
+
+export const kohortPayCreateCustomerRow: Route = {
+  name: 'KohortPayCreateCustomer',
+  method: 'POST',
+  path: '/compat/kohortpay/customers',
+  entry: 'functions/kohortpay/create.ts',
+  auth: 'partner',
+  tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  keyPrefixes: ['organisation', 'idempotency'],
+  environment: ['API_KEY_CACHE_SECONDS'],
+  example: {
+    org: 'ACME',
+    path: '/compat/kohortpay/customers',
+    headers: { 'x-organisation-id': 'ACME' },
+    body: {
+      emailAddress: 'john.doe@example.com',
+      firstName: 'John',
+      lastName: 'Doe',
+      phoneNumber: '+1 555 555 5555',
+      address: { street: '123 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' },
+      shippingAddress: {
+        addressLine1: 'Avenue des Champs-Élysées',
+        addressLine2: 'Appartement 4B',
+        city: 'Paris',
+        postalCode: '75014',
+        country: 'France',
+        state: 'Île-de-France',
+        companyName: 'Google LLC',
+        vatNumber: 'FR123456789',
+        registrationNumber: '123456789',
+      },
+      metadata: { order_id: 'ord_1JYLo8KerLxWZaQtys6ZQ1xS' },
+      locale: 'fr_FR',
+      clientReferenceId: 'myclientid-1234',
+    },
+  },
+};
+
+export const kohortPayGetCustomerRow: Route = {
+  name: 'KohortPayGetCustomer',
+  method: 'GET',
+  path: '/compat/kohortpay/customers/{id}',
+  entry: 'functions/kohortpay/read.ts',
+  auth: 'partner',
+  tableActions: ['dynamodb:Query'],
+  keyPrefixes: ['organisation'],
+  environment: ['API_KEY_CACHE_SECONDS'],
+};
+
+// The Commerce Layer dialect (under /compat/commercelayer): its client-credentials token endpoint
+// and its JSON:API customers, on the same records, so its own client libraries work unchanged.
+
+export const commerceLayerTokenRow: Route = {
+  name: 'CommerceLayerToken',
+  method: 'POST',
+  path: '/compat/commercelayer/oauth/token',
+  entry: 'functions/commercelayer/token.ts',
+  auth: 'client-credentials',
+  tableActions: [],
+  keyPrefixes: [],
+  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
+  example: {
+    org: 'ACME',
+    path: '/compat/commercelayer/oauth/token',
+    body: { grant_type: 'client_credentials' },
+    status: 200,
+    credential: 'client-credentials',
+  },
+};
+
+export const commerceLayerCreateCustomerRow: Route = {
+  name: 'CommerceLayerCreateCustomer',
+  method: 'POST',
+  path: '/compat/commercelayer/api/customers',
+  entry: 'functions/commercelayer/create.ts',
+  auth: 'token',
+  tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  keyPrefixes: ['organisation', 'idempotency'],
+  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
+  example: {
+    org: 'ACME',
+    path: '/compat/commercelayer/api/customers',
+    body: { data: { type: 'customers', attributes: { email: 'john@example.com' } } },
+    contentType: 'application/vnd.api+json',
+    headers: { accept: 'application/vnd.api+json', 'x-organisation-id': 'ACME' },
+    credential: { tokenFrom: 'CommerceLayerToken' },
+  },
+};
+
+export const commerceLayerGetCustomerRow: Route = {
+  name: 'CommerceLayerGetCustomer',
+  method: 'GET',
+  path: '/compat/commercelayer/api/customers/{id}',
+  entry: 'functions/commercelayer/read.ts',
+  auth: 'token',
+  tableActions: ['dynamodb:Query'],
+  keyPrefixes: ['organisation'],
+  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
+};
+
 /**
  * Everything no other row matches: answers 404, or 405 with `Allow` for a known path. Open: it
  * reveals only which paths exist, which the API reference publishes anyway, and needs no table.
@@ -124,7 +252,16 @@ export const fallbackRow: Route = {
   keyPrefixes: [],
 };
 
-export const routes: readonly Route[] = [createPurchaserRow, createCustomerRow, fallbackRow];
+export const routes: readonly Route[] = [
+  createPurchaserRow,
+  createCustomerRow,
+  kohortPayCreateCustomerRow,
+  kohortPayGetCustomerRow,
+  commerceLayerTokenRow,
+  commerceLayerCreateCustomerRow,
+  commerceLayerGetCustomerRow,
+  fallbackRow,
+];
 
 /** What authenticating a partner key takes: reading API key items, nothing more (no writes to them). */
 export const authenticationAccess = { tableActions: ['dynamodb:GetItem'], keyPrefixes: ['apiKey'] } as const satisfies {
@@ -141,8 +278,11 @@ export function tableAccessOf(
   row: FunctionRow,
 ): readonly { readonly tableActions: readonly TableAction[]; readonly keyPrefixes: readonly KeyPrefix[] }[] {
   const own = row.tableActions.length > 0 ? [{ tableActions: row.tableActions, keyPrefixes: row.keyPrefixes }] : [];
-  return 'auth' in row && row.auth === 'partner' ? [...own, authenticationAccess] : own;
+  return readsApiKeys(row) ? [...own, authenticationAccess] : own;
 }
+
+/** Rows that check credentials against stored API keys: every route but the open ones. */
+const readsApiKeys = (row: FunctionRow) => 'auth' in row && row.auth !== 'none';
 
 export type RouteMatch =
   | { kind: 'route'; route: Route; pathParameters: Record<string, string> }

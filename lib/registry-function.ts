@@ -66,8 +66,9 @@ export function registryFunction(scope: Construct, row: FunctionRow, settings: F
     role.addToPolicy(
       new PolicyStatement({
         actions: [...access.tableActions],
+        // Queries may read the table's own indexes, each named (no wildcard).
         resources: access.tableActions.includes('dynamodb:Query')
-          ? [table.tableArn, `${table.tableArn}/index/*`]
+          ? [table.tableArn, ...registryTable.indexes.map((index) => `${table.tableArn}/index/${index.name}`)]
           : [table.tableArn],
         // Partition keys start with the kind of data: each grant reaches only its kinds.
         conditions: {

@@ -83,19 +83,23 @@ export class RegistryStack extends Stack {
       removalPolicy,
     });
 
-    // Signs questionnaire links. Generated at deploy time, never in the template or the repository.
-    const reviewUrlSecret = new Secret(this, 'ReviewUrlSecret', {
-      description: 'HMAC key that signs questionnaire links in purchase responses',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-      removalPolicy,
-    });
-    Validations.of(reviewUrlSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Questionnaire links already e-mailed to purchasers carry signatures under this key; ' +
+    // HMAC keys, generated at deploy time, never in the template or the repository. Neither rotates
+    // yet: that needs verification under two keys during an overlap.
+    const reviewUrlSecret = this.hmacKey(
+      'ReviewUrlSecret',
+      'HMAC key that signs questionnaire links in purchase responses',
+      'Questionnaire links already e-mailed to purchasers carry signatures under this key; ' +
         'rotating it would break them. ' +
         'Rotation needs verification under several keys first (noted on the partner-access issue).',
-    });
+      removalPolicy,
+    );
+    const tokenSigningSecret = this.hmacKey(
+      'TokenSigningSecret',
+      'HMAC key that signs access tokens issued by the token endpoint (functions/auth/tokens.ts)',
+      'Tokens live two hours and the key is read at cold start; rotation needs verification under ' +
+        'two keys during the overlap (noted on the dialects issue).',
+      removalPolicy,
+    );
     this.bus = new EventBus(this, 'Bus', { eventBusName: props.eventBusName ?? `purchaser-registry-${props.stage}` });
 
     const functions: FunctionSettings = {
@@ -110,6 +114,7 @@ export class RegistryStack extends Stack {
         REVIEW_URL_SECRET: reviewUrlSecret.secretValue.unsafeUnwrap(),
         EVENT_BUS_NAME: this.bus.eventBusName,
         API_KEY_CACHE_SECONDS: String(apiKeyCacheSeconds),
+        TOKEN_SIGNING_SECRET: tokenSigningSecret.secretValue.unsafeUnwrap(),
       },
     };
 
@@ -136,5 +141,16 @@ export class RegistryStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topicArn });
+  }
+
+  /** A generated secret for HMAC signatures, and why it does not rotate (cdk-nag SMG4). */
+  private hmacKey(id: string, description: string, whyNoRotation: string, removalPolicy: RemovalPolicy): Secret {
+    const secret = new Secret(this, id, {
+      description,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: whyNoRotation });
+    return secret;
   }
 }

@@ -1,51 +1,33 @@
 // Bare twin of CreateCustomer, and the baseline of the issue's definition: parse, one PutItem of
-// the same item the real handler stores (keys, index keys, every field sent), answer.
-
-import { randomBytes } from 'node:crypto';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { authenticateBare, dynamodb, json, table } from './shared.ts';
-
-const text = (value: unknown) => ({ S: String(value) });
+// the same item the real handler stores (keys, index keys, every field sent, the address with its
+// id, who created it and when), answer.
+import { authenticateBare, createCustomerBare, json } from './shared.ts';
 
 export const handler = async (event: { body?: string; headers?: Record<string, string> }) => {
-  if (!(await authenticateBare(event.headers))) return json(401, { message: 'unauthenticated' });
+  const principal = await authenticateBare(event.headers);
+  if (!principal) return json(401, { message: 'unauthenticated' });
   const body = JSON.parse(event.body ?? '{}');
-  const id = `cust_${randomBytes(16).toString('hex')}`;
-  const created = Math.floor(Date.now() / 1000);
-  const email = String(body.email).trim().toLowerCase();
-  const address = body.shipping_address ?? {};
-  await dynamodb.send(
-    new PutItemCommand({
-      TableName: table,
-      Item: {
-        pk: text(`ORG#${body.corporation_id}#EMAIL#${email}`),
-        sk: text('CUSTOMER'),
-        gsi1pk: text(`ORG#${body.corporation_id}#CUSTOMER#${id}`),
-        gsi1sk: text('CUSTOMER'),
-        entity: text('customer'),
-        id: text(id),
-        corporation_id: text(body.corporation_id),
-        name: text(body.name),
-        email: text(email),
-        external_id: text(body.external_id),
-        shipping_address: { M: Object.fromEntries(Object.entries(address).map(([k, v]) => [k, text(v)])) },
-        created_at: { N: String(created) },
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    }),
-  );
+  if (!principal.orgs.includes(body.corporation_id)) return json(403, { message: 'forbidden' });
+  const address = body.shipping_address;
+  const item = await createCustomerBare({
+    org: body.corporation_id,
+    email: body.email,
+    principal,
+    fields: { name: body.name, external_id: body.external_id },
+    addresses: { shipping_address: address },
+  });
+  if (!item) return json(409, { message: 'duplicate customer' });
   return json(201, {
     data: {
-      id,
+      id: item.id!.S,
       name: body.name,
-      email,
+      email: item.email!.S,
       corporation_id: body.corporation_id,
       external_id: body.external_id ?? null,
-      shipping_address: body.shipping_address ?? null,
-      created_at: created,
+      shipping_address: address ?? null,
+      created_at: Math.floor(Date.parse(item.created_at!.S!) / 1000),
       source_platform_id: null,
-      source_platform: null,
+      source_platform: principal.platform,
     },
     message: 'Successfully created customer.',
   });

@@ -10,7 +10,7 @@
 //   Authorization: Basic base64(<key id>:<secret>)
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { registryTable } from '../../contract/table.ts';
-import type { AuthFailure } from '../http/principal.ts';
+import type { AuthFailure, KeyMode } from '../http/principal.ts';
 import type { Store } from '../store/client.ts';
 import { decoder, encode, read } from '../store/codec.ts';
 import { apiKeyIndexKey, apiKeyKey, isOrgId } from '../store/keys.ts';
@@ -29,6 +29,8 @@ export interface ApiKey {
   readonly orgs: readonly string[];
   /** Partner platform name, recorded as `source_platform` on the customers it creates. */
   readonly platform: string | null;
+  /** `live` unless created with `--mode test`; keys made before modes existed are live. */
+  readonly mode: KeyMode;
   readonly created_at: string;
   readonly revoked_at: string | null;
 }
@@ -69,6 +71,11 @@ export function parseAuthorization(header: string | undefined): Credentials | 'm
     keyId = decoded.slice(0, colon);
     secret = decoded.slice(colon + 1);
   }
+  return credentialsOf(keyId, secret);
+}
+
+/** A key id and secret as sent (an Authorization header, a token request's body), if they can be one. */
+export function credentialsOf(keyId: string | undefined, secret: string | undefined): Credentials | 'malformed' {
   if (!keyId || !secret || !KEY_ID_PATTERN.test(keyId) || !SECRET_PATTERN.test(secret)) return 'malformed';
   return { keyId, secret };
 }
@@ -110,9 +117,12 @@ export async function authenticate(store: Store, header: string | undefined): Pr
 
 export async function createApiKey(
   store: Store,
-  input: { orgs: readonly string[]; label?: string | null; platform?: string | null },
+  input: { orgs: readonly string[]; label?: string | null; platform?: string | null; mode?: KeyMode },
   now: Date = new Date(),
 ): Promise<NewApiKey> {
+  if (input.mode !== undefined && input.mode !== 'live' && input.mode !== 'test') {
+    throw new RangeError(`a key's mode is live or test, not ${String(input.mode)}`);
+  }
   const orgs = [...new Set(input.orgs)];
   if (orgs.length === 0 || orgs.length > MAX_KEY_ORGS || !orgs.every(isOrgId)) {
     throw new RangeError(`a key needs 1 to ${MAX_KEY_ORGS} organisation ids of letters, digits, "_" or "-"`);
@@ -124,6 +134,7 @@ export async function createApiKey(
     label: input.label ?? null,
     orgs,
     platform: input.platform ?? null,
+    mode: input.mode ?? 'live',
     created_at: now.toISOString(),
     revoked_at: null,
   };
@@ -168,6 +179,7 @@ const toApiKey = decoder<ApiKey>({
   label: read.text,
   orgs: read.strings,
   platform: read.text,
+  mode: (value) => (value === 'test' ? 'test' : 'live'),
   created_at: read.string,
   revoked_at: read.text,
 });

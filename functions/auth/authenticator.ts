@@ -10,10 +10,12 @@
 // for at most `ttlSeconds`: the secret is checked against the hash on every request, so a wrong
 // secret never rides on a cached success, and a revocation is seen within that time. A key id is
 // looked up once however many requests ask at the same time; a failed lookup is not remembered.
-import type { Authenticate, Principal } from '../http/principal.ts';
+import type { Authenticate, AuthFailure, Principal } from '../http/principal.ts';
 import { container } from '../runtime/container.ts';
+import { requireEnv } from '../runtime/env.ts';
 import type { Store } from '../store/client.ts';
-import { checkSecret, findKey, type KeyRecord, parseAuthorization } from './api-keys.ts';
+import { type Credentials, checkSecret, findKey, type KeyRecord, parseAuthorization } from './api-keys.ts';
+import { createTokenSigner, type TokenSigner } from './tokens.ts';
 
 /** The longest a container trusts what it read about a key: revocation is visible within this. */
 export const MAX_KEY_CACHE_SECONDS = 60;
@@ -27,7 +29,10 @@ export interface AuthenticatorOptions {
   readonly now?: () => number;
 }
 
-export function createAuthenticator(options: AuthenticatorOptions): Authenticate {
+/** The stored key for an id, remembered by the container for the cache's lifetime. */
+export type KeyLookup = (keyId: string) => Promise<KeyRecord | undefined>;
+
+export function createKeyLookup(options: AuthenticatorOptions): KeyLookup {
   const { store, ttlSeconds, maxKeys = 1_000, now = Date.now } = options;
   if (!(ttlSeconds >= 0 && ttlSeconds <= MAX_KEY_CACHE_SECONDS)) {
     throw new RangeError(`the key cache lasts 0 to ${MAX_KEY_CACHE_SECONDS} seconds, not ${ttlSeconds}`);
@@ -35,7 +40,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
   const ttlMs = ttlSeconds * 1_000;
   const cache = new Map<string, { readonly record: Promise<KeyRecord | undefined>; readonly expires: number }>();
 
-  const lookup = (keyId: string): Promise<KeyRecord | undefined> => {
+  return (keyId) => {
     const at = now();
     const cached = cache.get(keyId);
     if (cached && cached.expires > at) return cached.record;
@@ -51,16 +56,57 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     }
     return record;
   };
+}
 
-  return async (authorization) => {
-    const credentials = parseAuthorization(authorization);
-    if (typeof credentials === 'string') return credentials;
+/** The caller behind an API key's id and secret, however they were sent. */
+export type CheckKey = (credentials: Credentials) => Promise<Principal | AuthFailure>;
+
+export function createKeyChecker(options: AuthenticatorOptions): CheckKey {
+  const lookup = createKeyLookup(options);
+  return async (credentials) => {
     const verdict = checkSecret(await lookup(credentials.keyId), credentials.secret);
     if (!verdict.ok) return verdict.reason;
-    const { id, orgs, platform } = verdict.key;
-    return { keyId: id, orgs, platform } satisfies Principal;
+    const { id, orgs, platform, mode } = verdict.key;
+    return { keyId: id, orgs, platform, mode } satisfies Principal;
   };
 }
+
+/** Authenticates API keys (`Authorization: Bearer <key id>.<secret>` or Basic). */
+export function createAuthenticator(options: AuthenticatorOptions): Authenticate {
+  const check = createKeyChecker(options);
+  return async (authorization) => {
+    const credentials = parseAuthorization(authorization);
+    return typeof credentials === 'string' ? credentials : check(credentials);
+  };
+}
+
+/**
+ * Authenticates access tokens (`Authorization: Bearer <token>`, from tokens.ts): the signature and
+ * expiry are checked without the table; the key behind the token is looked up as for API keys, so
+ * a revoked key's tokens stop working within the same cache bound.
+ */
+export function createTokenAuthenticator(
+  options: AuthenticatorOptions & { readonly signer: TokenSigner },
+): Authenticate {
+  const lookup = createKeyLookup(options);
+  const { signer, now = Date.now } = options;
+  return async (authorization) => {
+    if (authorization === undefined || authorization.trim() === '') return 'missing';
+    const match = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) return 'malformed';
+    const principal = signer.verify(match[1] ?? '', now());
+    if (typeof principal === 'string') return principal;
+    const record = await lookup(principal.keyId);
+    if (!record) return 'unknown';
+    if (record.key.revoked_at) return 'revoked';
+    return principal;
+  };
+}
+
+const cacheSeconds = () => {
+  const configured = process.env.API_KEY_CACHE_SECONDS;
+  return configured === undefined || configured === '' ? MAX_KEY_CACHE_SECONDS : Number(configured);
+};
 
 let shared: Authenticate | undefined;
 
@@ -69,10 +115,34 @@ let shared: Authenticate | undefined;
  * unset, the most allowed); the local server sets 0, so a revoked key stops at the next request.
  */
 export function containerAuthenticator(): Authenticate {
-  const configured = process.env.API_KEY_CACHE_SECONDS;
-  shared ??= createAuthenticator({
-    store: container().store,
-    ttlSeconds: configured === undefined || configured === '' ? MAX_KEY_CACHE_SECONDS : Number(configured),
-  });
+  shared ??= createAuthenticator({ store: container().store, ttlSeconds: cacheSeconds() });
   return shared;
+}
+
+let sharedChecker: CheckKey | undefined;
+
+/** The container's key checker (the token endpoint's), with the same cache as above. */
+export function containerKeyChecker(): CheckKey {
+  sharedChecker ??= createKeyChecker({ store: container().store, ttlSeconds: cacheSeconds() });
+  return sharedChecker;
+}
+
+let sharedTokens: Authenticate | undefined;
+
+/** The container's token authenticator: TOKEN_SIGNING_SECRET verifies, the key cache as above. */
+export function containerTokenAuthenticator(): Authenticate {
+  sharedTokens ??= createTokenAuthenticator({
+    store: container().store,
+    ttlSeconds: cacheSeconds(),
+    signer: containerTokenSigner(),
+  });
+  return sharedTokens;
+}
+
+let signer: TokenSigner | undefined;
+
+/** The container's token signer, under TOKEN_SIGNING_SECRET. */
+export function containerTokenSigner(): TokenSigner {
+  signer ??= createTokenSigner(requireEnv('TOKEN_SIGNING_SECRET'));
+  return signer;
 }

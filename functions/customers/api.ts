@@ -8,7 +8,7 @@ import { conflict } from '../http/problem.ts';
 import { jsonRoute } from '../http/route.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Store } from '../store/client.ts';
-import { type Customer, type CustomerDeps, createCustomer, DuplicateCustomerError, fullAddress } from './customers.ts';
+import { type Customer, type CustomerDeps, createCustomer, DuplicateCustomerError } from './customers.ts';
 import { customerRequest } from './schema.ts';
 
 export interface CustomerRouteDeps extends CustomerDeps {
@@ -34,10 +34,11 @@ export function createCustomerRoute(deps: CustomerRouteDeps) {
             name: body.name,
             email: body.email ?? null,
             external_id: body.external_id ?? null,
-            shipping_address: body.shipping_address ? fullAddress(body.shipping_address) : null,
+            shipping_address: body.shipping_address ?? null,
             // Customers created through a partner platform's key record that platform.
             source_platform: principal?.platform ?? null,
-            source_platform_id: null,
+            created_by: principal?.keyId ?? null,
+            mode: principal?.mode ?? 'live',
           },
           deps,
         );
@@ -55,15 +56,22 @@ export function createCustomerRoute(deps: CustomerRouteDeps) {
   });
 }
 
-/** The contract's `data`: every field present, unknown ones null. */
+/** The contract's `data`: every field present, unknown ones null; `created_at` in Unix seconds. */
 const present = (customer: Customer) => ({
   id: customer.id,
   name: customer.name,
   email: customer.email,
   corporation_id: customer.corporation_id,
   external_id: customer.external_id,
-  shipping_address: customer.shipping_address,
-  created_at: customer.created_at,
+  shipping_address: customer.shipping_address && {
+    line1: customer.shipping_address.line1,
+    line2: customer.shipping_address.line2,
+    city: customer.shipping_address.city,
+    state: customer.shipping_address.state,
+    postal_code: customer.shipping_address.postal_code,
+    country: customer.shipping_address.country,
+  },
+  created_at: Math.floor(Date.parse(customer.created_at) / 1000),
   source_platform_id: customer.source_platform_id,
   source_platform: customer.source_platform,
 });

@@ -55,7 +55,9 @@ export function toDomainEvents(records: readonly DynamoDBRecord[]): DomainEvent[
           external_id: now.external_id ?? null,
           source_platform: now.source_platform ?? null,
           source_platform_id: now.source_platform_id ?? null,
-          created_at: now.created_at,
+          // Unix seconds, as the event has always said (stored to the millisecond since the dialects).
+          created_at:
+            typeof now.created_at === 'string' ? Math.floor(Date.parse(now.created_at) / 1000) : now.created_at,
         },
         records: [sequence],
       });

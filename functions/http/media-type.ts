@@ -51,3 +51,53 @@ export function isIdentityEncoding(value: string | undefined): boolean {
     return name === '' || name === 'identity';
   });
 }
+
+/**
+ * Whether an Accept header (RFC 9110 12.5.1) admits `mediaType` (`type/subtype`). The most specific
+ * range that names it decides, by its weight (`q=0` excludes): the type itself, then `type/*`, then
+ * `*\/*`. Absent, the header admits everything. JSON:API's rule for its media type: where the
+ * header names the type only with parameters other than `q`, it does not admit it, whatever
+ * wildcards it also lists. A header none of whose members can be read is ignored, as RFC 9110 allows.
+ */
+export function accepts(header: string | undefined, mediaType: string): boolean {
+  if (header === undefined || header.trim() === '') return true;
+  const [type] = mediaType.split('/');
+  const ranges = splitList(header).flatMap((member) => {
+    const range = parseMediaType(member);
+    if (!range) return [];
+    const { q, ...others } = range.parameters;
+    const weight = q === undefined ? 1 : Number(q);
+    return [{ name: `${range.type}/${range.subtype}`, plain: Object.keys(others).length === 0, weight }];
+  });
+  if (ranges.length === 0) return true;
+  const exact = ranges.filter((range) => range.name === mediaType);
+  if (exact.length > 0) return exact.some((range) => range.plain && range.weight > 0);
+  const wildcard =
+    ranges.filter((range) => range.name === `${type}/*`).length > 0
+      ? ranges.filter((range) => range.name === `${type}/*`)
+      : ranges.filter((range) => range.name === '*/*');
+  return wildcard.some((range) => range.weight > 0);
+}
+
+/** The members of a comma-separated header, commas inside quoted strings kept. */
+function splitList(header: string): string[] {
+  const members: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < header.length; i++) {
+    const char = header[i];
+    if (char === '\\' && quoted) {
+      current += char + (header[++i] ?? '');
+      continue;
+    }
+    if (char === '"') quoted = !quoted;
+    if (char === ',' && !quoted) {
+      members.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  members.push(current);
+  return members.filter((member) => member.trim() !== '');
+}

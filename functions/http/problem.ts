@@ -1,6 +1,7 @@
 // Errors as `application/problem+json` (RFC 9457). Anything a handler or middleware throws that
 // the client should see is a Problem; everything else becomes a logged 500 without details.
 import type { FieldError } from '../schema/issues.ts';
+import type { AuthFailure } from './principal.ts';
 
 export interface ProblemBody {
   type: string;
@@ -9,6 +10,20 @@ export interface ProblemBody {
   detail: string;
   [extension: string]: unknown;
 }
+
+/**
+ * How a route writes its errors: problem+json by default; a dialect renders the same problem in
+ * its own contract's error shape (and media type).
+ */
+export interface ErrorFormat {
+  readonly contentType: string;
+  render(problem: ProblemBody): unknown;
+}
+
+export const problemJson: ErrorFormat = { contentType: 'application/problem+json', render: (problem) => problem };
+
+/** The problem's slug: the last segment of its type (`validation-failed`). */
+export const slugOf = (problem: ProblemBody) => problem.type.slice(problem.type.lastIndexOf('/') + 1);
 
 /** Problem types are relative URIs under /problems/, listed in the README. */
 const typeUri = (slug: string) => `/problems/${slug}`;
@@ -58,13 +73,11 @@ export class Problem extends Error {
 export const malformedJson = (detail = 'The request body is not valid JSON.') =>
   new Problem(400, 'malformed-json', 'Malformed JSON', detail);
 
-export const unsupportedMediaType = () =>
-  new Problem(
-    415,
-    'unsupported-media-type',
-    'Unsupported media type',
-    'The request body must be JSON in UTF-8: send it with `Content-Type: application/json` (a charset, if any, must be utf-8).',
-  );
+export const malformedForm = (detail: string) => new Problem(400, 'malformed-form', 'Malformed form', detail);
+
+export const unsupportedMediaType = (
+  detail = 'The request body must be JSON in UTF-8: send it with `Content-Type: application/json` (a charset, if any, must be utf-8).',
+) => new Problem(415, 'unsupported-media-type', 'Unsupported media type', detail);
 
 /** RFC 9110 (15.5.16): a 415 caused by a content coding names the codings accepted. */
 export const unsupportedContentEncoding = () =>
@@ -98,20 +111,56 @@ export const validationFailed = (errors: readonly FieldError[]) =>
   );
 
 const CHALLENGE = 'Bearer realm="registry", Basic realm="registry", charset="UTF-8"';
+const TOKEN_CHALLENGE = 'Bearer realm="registry"';
 
-export const unauthenticated = (reason: 'missing' | 'malformed' | 'unknown' | 'revoked') =>
+/** What the route takes: a partner API key, or an access token from the token endpoint. */
+export type Credential = 'api-key' | 'token';
+
+const API_KEY_ADVICE: Record<AuthFailure, string> = {
+  missing:
+    'Send your API key: `Authorization: Bearer <key id>.<secret>` or `Authorization: Basic <base64 of key id:secret>`.',
+  malformed: 'The Authorization header does not hold an API key in either accepted form (Bearer or Basic).',
+  unknown: 'The API key is unknown or has been revoked.',
+  revoked: 'The API key is unknown or has been revoked.',
+  expired: 'The API key is unknown or has been revoked.',
+};
+
+const TOKEN_ADVICE: Record<AuthFailure, string> = {
+  missing:
+    'Send an access token from the token endpoint (`POST /compat/commercelayer/oauth/token`): `Authorization: Bearer <access token>`.',
+  malformed: 'The Authorization header does not hold an access token: `Authorization: Bearer <access token>`.',
+  unknown: 'The access token is not valid.',
+  revoked: 'The API key this access token was issued for has been revoked.',
+  expired: 'The access token has expired: ask the token endpoint for a new one.',
+};
+
+/**
+ * 401. A token that was sent but is no good (forged, altered, expired, or its key revoked) is
+ * `invalid-token`, apart from a missing credential: Commerce Layer's clients ask for a new token on
+ * exactly that answer (its code `INVALID_TOKEN`).
+ */
+export const unauthenticated = (reason: AuthFailure, credential: Credential = 'api-key') =>
   new Problem(
     401,
-    'unauthenticated',
-    'Unauthenticated',
-    reason === 'missing'
-      ? 'Send your API key: `Authorization: Bearer <key id>.<secret>` or `Authorization: Basic <base64 of key id:secret>`.'
-      : reason === 'malformed'
-        ? 'The Authorization header does not hold an API key in either accepted form (Bearer or Basic).'
-        : 'The API key is unknown or has been revoked.',
+    credential === 'token' && reason !== 'missing' ? 'invalid-token' : 'unauthenticated',
+    credential === 'token' && reason !== 'missing' ? 'Invalid token' : 'Unauthenticated',
+    (credential === 'token' ? TOKEN_ADVICE : API_KEY_ADVICE)[reason],
     {},
-    { 'www-authenticate': CHALLENGE },
+    { 'www-authenticate': credential === 'token' ? TOKEN_CHALLENGE : CHALLENGE },
   );
+
+/** A key for several organisations, on a route that takes the organisation from the credential. */
+export const organisationRequired = () =>
+  new Problem(
+    400,
+    'organisation-required',
+    'Organisation required',
+    'This credential may act for several organisations: name one in the `X-Organisation-Id` header.',
+  );
+
+/** The route answers only in `mediaType`, and the Accept header excludes it. */
+export const notAcceptable = (mediaType: string) =>
+  new Problem(406, 'not-acceptable', 'Not acceptable', `This resource is only available as ${mediaType}.`);
 
 export const forbiddenOrganisation = (org: string) =>
   new Problem(403, 'forbidden-organisation', 'Forbidden', `This API key may not act for organisation "${org}".`, {

@@ -25,16 +25,21 @@ import { readableStack } from '../runtime/stack-trace.ts';
 import { fieldErrors } from '../schema/issues.ts';
 import { isTransientStoreError } from '../store/errors.ts';
 import type { Idempotency } from './idempotency.ts';
-import { isIdentityEncoding, type MediaType, parseMediaType } from './media-type.ts';
+import { accepts, isIdentityEncoding, type MediaType, parseMediaType } from './media-type.ts';
 import type { Authenticate, Principal } from './principal.ts';
 import {
+  type Credential,
+  type ErrorFormat,
   forbiddenOrganisation,
   internalError,
+  malformedForm,
   malformedJson,
+  notAcceptable,
   notFound,
+  organisationRequired,
   Problem,
-  type ProblemBody,
   payloadTooLarge,
+  problemJson,
   serviceUnavailable,
   unauthenticated,
   unsupportedContentEncoding,
@@ -60,8 +65,10 @@ export interface HttpResult {
 /** What a route's handle() knows about its request. */
 export interface RouteRequest<B> {
   readonly requestId: string;
-  /** The partner calling (routes with `auth: 'partner'`); undefined on open routes. */
+  /** The partner calling (routes with `auth: 'partner'` or `'token'`); undefined on open routes. */
   readonly principal: Principal | undefined;
+  /** The organisation the request acts for, on routes that take it from the credential. */
+  readonly organisation: string | undefined;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
   /** The body, valid for the route's schema (undefined for routes without one). */
   readonly body: B;
@@ -72,20 +79,30 @@ export interface RouteRequest<B> {
 
 export interface RouteOptions<B> {
   readonly log: Logger;
-  /** Finds the caller behind the Authorization header: required when the row's auth is `partner`. */
+  /** Finds the caller behind the Authorization header: required when the row's auth is `partner` or `token`. */
   readonly authenticate?: Authenticate;
   /** Checks the path parameters before the body is read; a failure is a 404 naming the parameter. */
   readonly pathParameters?: v.GenericSchema;
   /**
    * The organisation the request acts for: outside the caller's key, the answer is 403. Named by a
    * path parameter, it is checked before the body is read (a caller learns nothing about another
-   * organisation's validation rules); named in the body, once the body is valid.
+   * organisation's validation rules); named in the body, once the body is valid. `credential`: the
+   * key's own organisation, or for a key with several, the one the `X-Organisation-Id` header
+   * names (400 without it), before the body is read.
    */
-  readonly organisation?: { readonly pathParameter: string } | ((body: B) => string);
+  readonly organisation?: { readonly pathParameter: string } | ((body: B) => string) | 'credential';
+  /**
+   * The media type the route speaks, when it is not plain JSON (JSON:API's
+   * `application/vnd.api+json`): a body must be sent as exactly it (415), an Accept header must admit
+   * it (406), and answers carry it.
+   */
+  readonly mediaType?: string;
+  /** Also takes `application/x-www-form-urlencoded` bodies (each field once), read as an object of strings. */
+  readonly forms?: boolean;
   /** Honours Idempotency-Key (records kept by idempotency.ts); without it the header is ignored. */
   readonly idempotency?: Idempotency;
-  /** Adds route-specific members to every problem body (the Reevoo contract's `message`). */
-  readonly decorateProblem?: (body: ProblemBody) => ProblemBody;
+  /** How errors are written: problem+json unless the route's contract has its own error shape. */
+  readonly errorFormat?: ErrorFormat;
   readonly handle: (request: RouteRequest<B>) => Promise<HttpResult>;
 }
 
@@ -94,7 +111,12 @@ export function jsonRoute<S extends v.GenericSchema>(
   row: Route,
   options: RouteOptions<v.InferOutput<S>> & { readonly body: S },
 ): HttpHandler {
-  return build(row, options, [bodyLimit(MAX_BODY_BYTES), jsonBody()], (event) => validBody(options.body, event.body));
+  return build(
+    row,
+    options,
+    [bodyLimit(MAX_BODY_BYTES), jsonBody(options.mediaType, options.forms === true)],
+    (event) => validBody(options.body, event.body),
+  );
 }
 
 /** A route that reads no body. */
@@ -110,6 +132,7 @@ interface RequestState {
   readonly received: { readonly body: string | undefined; readonly base64: boolean };
   readonly routeLog: Logger;
   principal: Principal | undefined;
+  organisation: string | undefined;
   /** The request's own logger (with its ids), made on first use: see logOf. */
   log: Logger | undefined;
 }
@@ -125,13 +148,19 @@ function build<B>(
 ): HttpHandler {
   const routeLog = options.log.child({ route: row.name });
   const organisation = options.organisation;
-  const decorate = options.decorateProblem ?? ((body: ProblemBody) => body);
-  if (row.auth === 'partner' && !options.authenticate) throw new Error(`route ${row.name} needs authenticate`);
+  const errors = options.errorFormat ?? problemJson;
+  const authenticate = row.auth === 'partner' || row.auth === 'token' ? options.authenticate : undefined;
+  if ((row.auth === 'partner' || row.auth === 'token') && !authenticate) {
+    throw new Error(`route ${row.name} needs authenticate`);
+  }
+  const contentType = options.mediaType ?? 'application/json';
   // The request budget below replaces middy's own early timeout (one timer per request, not two).
   const stack = middy<HttpEvent, HttpResponse, Error, HttpContext>({ timeoutEarlyInMillis: 0 })
     .use([
-      boundary(row.auth === 'partner' ? options.authenticate : undefined, decorate),
+      boundary(authenticate, row.auth === 'token' ? 'token' : 'api-key', errors),
       // Only the steps a route has: each middleware is a call on every request, taken or not.
+      ...(options.mediaType ? [acceptable(options.mediaType)] : []),
+      ...(organisation === 'credential' ? [credentialOrganisation()] : []),
       ...(options.pathParameters ? [validatePath(options.pathParameters)] : []),
       ...(typeof organisation === 'object' ? [authorisePath(organisation.pathParameter)] : []),
       ...bodyMiddlewares,
@@ -144,6 +173,7 @@ function build<B>(
       const request: RouteRequest<B> = {
         requestId: state.requestId,
         principal,
+        organisation: state.organisation,
         pathParameters: event.pathParameters ?? {},
         body,
         event,
@@ -167,7 +197,7 @@ function build<B>(
           : await options.handle(request);
       return {
         statusCode: result.statusCode,
-        headers: { ...baseHeaders(state.requestId, 'application/json'), ...result.headers },
+        headers: { ...baseHeaders(state.requestId, contentType), ...result.headers },
         body: result.body === undefined ? '' : JSON.stringify(result.body),
       };
     });
@@ -182,24 +212,21 @@ function build<B>(
       },
       routeLog,
       principal: undefined,
+      organisation: undefined,
       log: undefined,
     };
     // Still running when the budget is spent: 503, and the 503 says repeating is safe.
     return withinBudget(stack(event, Object.assign(context, { http })), () => {
       logOf(http).warn('request budget spent', { budget_ms: BUDGET_MS });
-      return problemResponse(http, serviceUnavailable(), decorate);
+      return problemResponse(http, serviceUnavailable(), errors);
     });
   };
 }
 
-const problemResponse = (
-  state: RequestState,
-  problem: Problem,
-  decorate: (body: ProblemBody) => ProblemBody,
-): HttpResponse => ({
+const problemResponse = (state: RequestState, problem: Problem, errors: ErrorFormat): HttpResponse => ({
   statusCode: problem.status,
-  headers: { ...baseHeaders(state.requestId, 'application/problem+json'), ...problem.headers },
-  body: JSON.stringify(decorate(problem.toBody())),
+  headers: { ...baseHeaders(state.requestId, errors.contentType), ...problem.headers },
+  body: JSON.stringify(errors.render(problem.toBody())),
 });
 
 /** The request's logger, carrying its ids; built only when something logs. */
@@ -215,11 +242,8 @@ const encodingOf = ({ base64 }: RequestState['received']) => (base64 ? 'base64' 
 const bytesOf = (received: RequestState['received']) =>
   received.body === undefined ? Buffer.alloc(0) : Buffer.from(received.body, encodingOf(received));
 
-/** The caller (401 unless `authenticate` finds a valid key) and every error as our problem document. */
-function boundary(
-  authenticate: Authenticate | undefined,
-  decorate: (body: ProblemBody) => ProblemBody,
-): HttpMiddleware {
+/** The caller (401 unless `authenticate` finds a valid credential) and every error in the route's format. */
+function boundary(authenticate: Authenticate | undefined, credential: Credential, errors: ErrorFormat): HttpMiddleware {
   const finish = (event: HttpEvent, state: RequestState, response: HttpResponse) => {
     // API Gateway's access log records every request (id, route, status, latency); the function
     // adds a line of its own only at debug level, and warnings and errors whatever the level.
@@ -237,7 +261,7 @@ function boundary(
       event.headers ??= {};
       if (!authenticate) return;
       const principal = await authenticate(event.headers.authorization);
-      if (typeof principal === 'string') throw unauthenticated(principal);
+      if (typeof principal === 'string') throw unauthenticated(principal, credential);
       context.http.principal = principal;
     },
     after({ event, context, response }) {
@@ -248,7 +272,7 @@ function boundary(
       request.response = problemResponse(
         state,
         toProblem(request.error, () => logOf(state)),
-        decorate,
+        errors,
       );
       finish(request.event, state, request.response);
     },
@@ -283,6 +307,32 @@ function toProblem(error: unknown, log: () => Logger): Problem {
 
 function authorise(principal: Principal, org: string) {
   if (!principal.orgs.includes(org)) throw forbiddenOrganisation(org);
+}
+
+/**
+ * The organisation a request acts for, from its credential: the key's only one, or the one named by
+ * `X-Organisation-Id` (which must be the key's: 403 otherwise); 400 when a key with several names none.
+ */
+function credentialOrganisation(): HttpMiddleware {
+  return {
+    before({ event, context }) {
+      const { principal } = context.http;
+      if (!principal) return;
+      const named = event.headers['x-organisation-id']?.trim();
+      if (named) authorise(principal, named);
+      else if (principal.orgs.length !== 1) throw organisationRequired();
+      context.http.organisation = named || principal.orgs[0];
+    },
+  };
+}
+
+/** 406 unless the Accept header (if any) admits `mediaType`. */
+function acceptable(mediaType: string): HttpMiddleware {
+  return {
+    before({ event }) {
+      if (!accepts(event.headers.accept, mediaType)) throw notAcceptable(mediaType);
+    },
+  };
 }
 
 function validatePath(schema: v.GenericSchema): HttpMiddleware {
@@ -325,20 +375,28 @@ function bodyLimit(maxBytes: number): HttpMiddleware {
  * replaced with U+FFFD (two different order references would become one). After: a string
  * holding half of a surrogate pair (`"\ud800"`, valid JSON but no text) is 400 too.
  */
-function jsonBody(): HttpMiddleware {
+function jsonBody(only: string | undefined, forms: boolean): HttpMiddleware {
   const parser = httpJsonBodyParser<HttpEvent>({ disableContentTypeCheck: true });
+  const wrongType = only
+    ? unsupportedMediaType(`The request body must be sent with \`Content-Type: ${only}\`, without parameters.`)
+    : unsupportedMediaType();
   return {
     before(request) {
       const { event } = request;
       const mediaType = parseMediaType(event.headers['content-type']);
-      if (!isJson(mediaType)) throw unsupportedMediaType();
+      const form = forms && isForm(mediaType);
+      if (!form && !(only ? isExactly(mediaType, only) : isJson(mediaType))) throw wrongType;
       if (!isIdentityEncoding(event.headers['content-encoding'])) throw unsupportedContentEncoding();
       if (event.body === undefined || event.body === '')
         throw malformedJson('The request body is empty; send a JSON object.');
       const text = event.isBase64Encoded ? utf8(Buffer.from(event.body, 'base64')) : event.body;
       if (text === undefined || !text.isWellFormed()) throw malformedJson('The request body is not valid UTF-8.');
-      event.body = text;
       event.isBase64Encoded = false;
+      if (form) {
+        event.body = formFields(text) as unknown as string;
+        return;
+      }
+      event.body = text;
       try {
         parser.before?.(request);
       } catch (error) {
@@ -355,6 +413,28 @@ function jsonBody(): HttpMiddleware {
       }
     },
   };
+}
+
+/** `type/subtype` exactly, with no parameters (JSON:API refuses them). */
+const isExactly = (mediaType: MediaType | undefined, expected: string) =>
+  mediaType !== undefined &&
+  `${mediaType.type}/${mediaType.subtype}` === expected &&
+  Object.keys(mediaType.parameters).length === 0;
+
+const isForm = (mediaType: MediaType | undefined) =>
+  mediaType !== undefined &&
+  mediaType.type === 'application' &&
+  mediaType.subtype === 'x-www-form-urlencoded' &&
+  (mediaType.parameters.charset === undefined || mediaType.parameters.charset === 'utf-8');
+
+/** A form's fields; a field sent twice is refused (RFC 6749 3.1: parameters appear at most once). */
+function formFields(text: string): Record<string, string> {
+  const fields: Record<string, string> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (name in fields) throw malformedForm(`The form field ${name} is sent more than once.`);
+    fields[name] = value;
+  }
+  return { ...fields };
 }
 
 const isJson = (mediaType: MediaType | undefined) =>

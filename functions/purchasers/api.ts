@@ -28,7 +28,10 @@ export function createPurchaserRoute(deps: PurchaserRouteDeps) {
     organisation: { pathParameter: 'trkref' },
     idempotency: idempotencyIn(deps.store),
     // Reevoo clients read errors from `message`.
-    decorateProblem: (problem) => ({ ...problem, message: problem.detail }),
+    errorFormat: {
+      contentType: 'application/problem+json',
+      render: (problem) => ({ ...problem, message: problem.detail }),
+    },
     async handle({ body: { email, purchases, ...fields }, pathParameters }) {
       const trkref = pathParameters.trkref ?? '';
       const result = await upsertPurchaser(deps.store, { trkref, email, fields, purchases: purchases ?? [] }, deps);

@@ -80,29 +80,41 @@ export const requiredText = (min: number, max: number) =>
 export const identifier = (max: number) =>
   v.pipe(string(), wellFormed, noControlCharacters, v.trim(), v.nonEmpty('must not be empty'), maxChars(max));
 
+/** The code `text` is (two ASCII letters, any case, upper-cased), or undefined. */
+function countryCode(text: string): string | undefined {
+  const code = /^[A-Za-z]{2}$/.test(text) ? text.toUpperCase() : '';
+  return COUNTRY_CODES.has(code) ? code : undefined;
+}
+
 const COUNTRY_MESSAGE = 'must be an ISO 3166-1 alpha-2 country code, such as "GB" or "US"';
+
+/**
+ * An optional field read by `parse` after trimming (undefined: refused with `message`); "" is null.
+ */
+const optionalParsed = (parse: (text: string) => string | undefined, message: string) =>
+  v.optional(
+    v.nullable(
+      v.pipe(
+        stringOrNull(),
+        v.trim(),
+        v.rawTransform<string, string | null>(({ dataset, addIssue, NEVER }) => {
+          if (dataset.value === '') return null;
+          const parsed = parse(dataset.value);
+          if (parsed === undefined) {
+            addIssue({ message });
+            return NEVER;
+          }
+          return parsed;
+        }),
+      ),
+    ),
+  );
 
 /**
  * ISO 3166-1 alpha-2, any case, stored upper-cased; `UK` accepted (see countries.ts); "" is null.
  * Two ASCII letters first, then upper-cased: only A-Z can change.
  */
-export const country = v.optional(
-  v.nullable(
-    v.pipe(
-      stringOrNull(),
-      v.trim(),
-      v.rawTransform<string, string | null>(({ dataset, addIssue, NEVER }) => {
-        if (dataset.value === '') return null;
-        const code = /^[A-Za-z]{2}$/.test(dataset.value) ? dataset.value.toUpperCase() : '';
-        if (!COUNTRY_CODES.has(code)) {
-          addIssue({ message: COUNTRY_MESSAGE });
-          return NEVER;
-        }
-        return code;
-      }),
-    ),
-  ),
-);
+export const country = optionalParsed(countryCode, COUNTRY_MESSAGE);
 
 // Dates and times. The calendar is checked field by field (JavaScript's Date would roll
 // 2026-02-30 over to 2 March). Event times must fall between the start of the year 2000 and one
@@ -202,3 +214,40 @@ const jsonObject = v.custom<Record<string, unknown>>(
  */
 export const object = <const E extends v.ObjectEntries>(entries: E) =>
   v.pipe(jsonObject, v.object(entries, 'must be a JSON object'));
+
+/** Where a contract takes a country as free text: a code when it is one, else the text as written. */
+export function countryOf(text: string | null | undefined): { country: string | null; country_name: string | null } {
+  if (!text) return { country: null, country_name: null };
+  const code = countryCode(text);
+  return code ? { country: code, country_name: null } : { country: null, country_name: text };
+}
+
+/** A phone number with its country code: `+`, then digits with spaces, dots, hyphens or brackets. */
+export const optionalPhone = optionalParsed((text) => {
+  const digits = text.replace(/[ ().-]/g, '');
+  return /^\+[0-9 ().-]+$/.test(text) && /^\+\d{6,15}$/.test(digits) ? text : undefined;
+}, 'must be a phone number with its country code, such as "+1 555 555 5555"');
+
+const METADATA_KEYS = 50;
+const METADATA_KEY_CHARS = 40;
+const METADATA_BYTES = 8 * 1024;
+
+/**
+ * Free-form metadata: a JSON object of at most 50 members, names of 1 to 40 characters, at most
+ * 8 KB as JSON. Values are any JSON, kept exactly as sent.
+ */
+export const metadata = v.pipe(
+  jsonObject,
+  v.check((value) => Object.keys(value).length <= METADATA_KEYS, `must have at most ${METADATA_KEYS} members`),
+  v.check(
+    (value) => Object.keys(value).every((key) => key.length > 0 && [...key].length <= METADATA_KEY_CHARS),
+    `must have member names of 1 to ${METADATA_KEY_CHARS} characters`,
+  ),
+  v.check(
+    (value) => Buffer.byteLength(JSON.stringify(value)) <= METADATA_BYTES,
+    `must be at most ${METADATA_BYTES} bytes as JSON`,
+  ),
+);
+
+/** A password as chosen: 8 to 256 characters, not trimmed (spaces are part of it). */
+export const password = v.pipe(string(), wellFormed, minChars(8), maxChars(256));

@@ -193,14 +193,14 @@ describe('IAM', () => {
         })),
       );
     }
-    // API keys: partner routes may only read them (GetItem, in a grant of its own); no row writes them.
+    // API keys: routes that check credentials may only read them (GetItem, in a grant of its own); no row writes them.
     for (const route of routes) {
       expect((route.keyPrefixes as readonly string[]).includes('apiKey'), route.name).toBe(false);
       const keyGrants = tableAccessOf(route).filter((access) =>
         (access.keyPrefixes as readonly string[]).includes('apiKey'),
       );
       expect(keyGrants, route.name).toEqual(
-        route.auth === 'partner' ? [{ tableActions: ['dynamodb:GetItem'], keyPrefixes: ['apiKey'] }] : [],
+        route.auth === 'none' ? [] : [{ tableActions: ['dynamodb:GetItem'], keyPrefixes: ['apiKey'] }],
       );
     }
   });

@@ -135,10 +135,11 @@ describe('revocation', () => {
 });
 
 describe('authenticator (the boundary of every partner route)', () => {
-  const principalOf = (key: { id: string; orgs: readonly string[]; platform: string | null }) => ({
+  const principalOf = (key: { id: string; orgs: readonly string[]; platform: string | null; mode: string }) => ({
     keyId: key.id,
     orgs: key.orgs,
     platform: key.platform,
+    mode: key.mode,
   });
 
   it('names the partner behind a valid key, and says why any other header is refused', async () => {

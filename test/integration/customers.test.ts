@@ -26,14 +26,17 @@ const customer = (overrides: Partial<NewCustomer> = {}): NewCustomer => ({
   shipping_address: null,
   source_platform: null,
   source_platform_id: null,
+  created_by: 'key_1',
+  mode: 'live',
   ...overrides,
 });
 
 describe('createCustomer', () => {
-  it('stores the customer with a random cust_ id and unix-seconds created_at', async () => {
+  it('stores the customer with a random cust_ id and created_at to the millisecond', async () => {
     const created = await createCustomer(t.store, customer({ external_id: 'ext_1' }), deps);
     expect(created.id).toMatch(/^cust_[0-9a-f]{32}$/);
-    expect(created.created_at).toBe(1706000800);
+    expect(created.created_at).toBe('2024-01-23T09:06:40.900Z');
+    expect(created.updated_at).toBe(created.created_at);
     expect(await getCustomerById(t.store, 'corp_123', created.id)).toEqual(created);
     expect(await getCustomerByEmail(t.store, 'corp_123', created.email!)).toEqual(created);
   });

@@ -2,7 +2,15 @@
 // from the route table and configured by environment variables, as on Lambda.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../contract/routes.ts';
-import { assertContract, customerResponse, purchaserResponse } from '../support/contract.ts';
+import { exampleRequests } from '../../local/examples.ts';
+import {
+  accessTokenResponse,
+  assertContract,
+  commerceLayerCustomer,
+  customerResponse,
+  kohortPayCustomer,
+  purchaserResponse,
+} from '../support/contract.ts';
 import { bearer, startTestServer, type TestServer } from '../support/server.ts';
 
 let t: TestServer;
@@ -17,12 +25,28 @@ const request = (method: string, path: string, body?: unknown, headers: Record<s
   t.request(method, path, { body, headers: { ...auth, ...headers } });
 
 describe('local server', () => {
-  it('serves the example of every route row that has one', async () => {
-    const contracts = { CreatePurchaser: purchaserResponse, CreateCustomer: customerResponse } as const;
-    for (const route of routes.filter((r) => r.example)) {
-      const res = await request(route.method, route.example!.path, route.example!.body);
-      expect(res.status, route.name).toBe(201);
-      assertContract(contracts[route.name as keyof typeof contracts], await res.json());
+  it('serves the example of every route row that has one, in its contract (a token first where one is needed)', async () => {
+    const contracts = {
+      CreatePurchaser: purchaserResponse,
+      CreateCustomer: customerResponse,
+      KohortPayCreateCustomer: kohortPayCustomer,
+      CommerceLayerToken: accessTokenResponse,
+      CommerceLayerCreateCustomer: commerceLayerCustomer,
+    } as const;
+    const key = await t.key(['ACME', 'AC-ME', 'corp_123']);
+    const answers = new Map<string, unknown>();
+    const examples = exampleRequests(routes, key.token);
+    expect(examples.map((example) => example.route.name).sort()).toEqual(Object.keys(contracts).sort());
+    for (const example of examples) {
+      const token = example.tokenFrom && (answers.get(example.tokenFrom) as { access_token: string }).access_token;
+      const headers = Object.fromEntries(
+        Object.entries(example.headers).map(([name, value]) => [name, value.replace('$TOKEN', token || '')]),
+      );
+      const res = await t.request(example.method, example.path, { body: example.body, headers });
+      const body = await res.json();
+      expect(res.status, `${example.route.name}: ${JSON.stringify(body)}`).toBe(example.route.example!.status ?? 201);
+      assertContract(contracts[example.route.name as keyof typeof contracts], body);
+      answers.set(example.route.name, body);
     }
   });
 

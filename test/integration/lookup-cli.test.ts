@@ -58,6 +58,8 @@ describe('npm run customer', () => {
         shipping_address: null,
         source_platform: null,
         source_platform_id: null,
+        created_by: null,
+        mode: 'live',
       },
       { now: () => new Date(), newCustomerId },
     );

@@ -1,5 +1,5 @@
 // `npm start` as a newcomer runs it: a real process with its own DynamoDB Local and data folder.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -68,6 +68,15 @@ async function runPrintedCurl(output: string, routeComment: string) {
   return fetch(url!, { method, headers: { authorization: authorization!, 'content-type': 'application/json' }, body });
 }
 
+/** Runs the lines printed under a route's comment (a token fetched first, where one is) in bash; its output as JSON. */
+function runPrintedBlock(output: string, routeComment: string): unknown {
+  const lines = output.split('\n');
+  const from = lines.indexOf(routeComment) + 1;
+  expect(from, routeComment).toBeGreaterThan(0);
+  const block = lines.slice(from, lines.indexOf('', from)).join('\n');
+  return JSON.parse(execFileSync('bash', ['-c', block], { encoding: 'utf8' }));
+}
+
 describe('npm start', () => {
   it('serves the API on DynamoDB Local, prints working curls, stops on Ctrl-C, and keeps its data', async () => {
     const ports = { PORT: String(await freePort()), DYNAMODB_PORT: String(await freePort()) };
@@ -86,6 +95,17 @@ describe('npm start', () => {
       /\{"access":\{"requestId":"[^"]+","method":"POST","path":"\/v4\/organisations\/ACME\/purchasers","routeKey":"POST \/v4\/organisations\/\{trkref\}\/purchasers","status":201,"latencyMs":\d+\}\}/,
     );
     expect((await runPrintedCurl(first.output(), '# POST /customers')).status).toBe(201);
+    // The dialects' curls, pasted into a shell as printed (Commerce Layer's fetches its token first).
+    expect(runPrintedBlock(first.output(), '# POST /compat/kohortpay/customers')).toMatchObject({
+      id: expect.stringMatching(/^cus_/),
+      organizationId: 'org_ACME',
+    });
+    expect(runPrintedBlock(first.output(), '# POST /compat/commercelayer/oauth/token')).toMatchObject({
+      token_type: 'bearer',
+    });
+    expect(runPrintedBlock(first.output(), '# POST /compat/commercelayer/api/customers')).toMatchObject({
+      data: { type: 'customers', attributes: { email: 'john@example.com' } },
+    });
     // The stream of the local table, through the publisher: one JSON line per domain event.
     await until(first, '"detail-type":"customer.created"');
     await until(first, '"detail-type":"purchaser.upserted"');

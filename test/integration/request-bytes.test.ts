@@ -25,7 +25,7 @@ const customer = (body: string | Buffer, headers: Record<string, string> = {}, b
       headers,
       body: Buffer.isBuffer(body) ? body.toString(base64 ? 'base64' : 'utf8') : body,
       isBase64Encoded: base64,
-      principal: { keyId: 'k', orgs: ['corp_b'], platform: null },
+      principal: { keyId: 'k', orgs: ['corp_b'], platform: null, mode: 'live' },
     }),
   );
 const valid = JSON.stringify({ corporation_id: 'corp_b', name: 'Bytes Co' });

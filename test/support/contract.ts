@@ -79,3 +79,96 @@ export function assertContract<S extends v.GenericSchema>(schema: S, value: unkn
   }
   return result.output;
 }
+
+const isoMillis = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/));
+const nullableObject = v.nullable(v.record(v.string(), v.unknown()));
+
+/** KohortPay's customer, every member its reference lists, each of its type. */
+export const kohortPayCustomer = v.strictObject({
+  id: v.pipe(v.string(), v.regex(/^cus_[0-9a-f]{32}$/)),
+  emailAddress: storedEmail,
+  firstName: nullableString,
+  lastName: nullableString,
+  phoneNumber: nullableString,
+  livemode: v.boolean(),
+  isBlocked: v.literal(false),
+  organizationId: v.pipe(v.string(), v.regex(/^org_/)),
+  addressId: v.nullable(v.pipe(v.string(), v.regex(/^adr_[0-9a-f]{24}$/))),
+  shippingAddressId: v.nullable(v.pipe(v.string(), v.regex(/^adr_[0-9a-f]{24}$/))),
+  metadata: nullableObject,
+  createdAt: isoMillis,
+  createdBy: nullableString,
+  updatedAt: isoMillis,
+  blockedAt: v.null(),
+  blockedBy: v.null(),
+  updatedBy: nullableString,
+  deletedAt: v.null(),
+});
+
+/** KohortPay's error. */
+export const kohortPayError = v.strictObject({
+  error: v.strictObject({
+    type: v.string(),
+    code: v.string(),
+    message: v.string(),
+    errors: v.exactOptional(v.array(v.strictObject({ pointer: v.string(), detail: v.string() }))),
+  }),
+});
+
+const links = v.strictObject({ self: url, related: url });
+
+/** Commerce Layer's customer resource document. */
+export const commerceLayerCustomer = v.strictObject({
+  data: v.strictObject({
+    id: v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/)),
+    type: v.literal('customers'),
+    links: v.strictObject({ self: url }),
+    attributes: v.strictObject({
+      email: storedEmail,
+      status: v.literal('prospect'),
+      has_password: v.boolean(),
+      created_at: isoMillis,
+      updated_at: isoMillis,
+      reference: nullableString,
+      reference_origin: nullableString,
+      metadata: v.record(v.string(), v.unknown()),
+    }),
+    relationships: v.strictObject({
+      customer_group: v.strictObject({ links }),
+      customer_addresses: v.strictObject({ links }),
+      customer_payment_sources: v.strictObject({ links }),
+      customer_subscriptions: v.strictObject({ links }),
+      orders: v.strictObject({ links }),
+      order_subscriptions: v.strictObject({ links }),
+      returns: v.strictObject({ links }),
+      attachments: v.strictObject({ links }),
+    }),
+    meta: v.strictObject({ mode: v.picklist(['live', 'test']) }),
+  }),
+});
+
+/** Commerce Layer's errors. */
+export const commerceLayerErrors = v.strictObject({
+  errors: v.pipe(
+    v.array(
+      v.strictObject({
+        title: v.string(),
+        detail: v.string(),
+        code: v.string(),
+        status: v.pipe(v.string(), v.regex(/^[45]\d\d$/)),
+        source: v.exactOptional(v.strictObject({ pointer: v.string() })),
+        meta: v.exactOptional(v.record(v.string(), v.unknown())),
+      }),
+    ),
+    v.minLength(1),
+  ),
+});
+
+/** The token endpoint's answer. */
+export const accessTokenResponse = v.strictObject({
+  access_token: v.pipe(v.string(), v.regex(/^[\w-]+\.[\w-]+\.[\w-]+$/)),
+  token_type: v.literal('bearer'),
+  expires_in: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  scope: v.string(),
+  created_at: v.pipe(v.number(), v.integer()),
+});

@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { createApiKey, revokeApiKey } from '../../functions/auth/api-keys.ts';
-import type { AuthFailure, Principal } from '../../functions/http/principal.ts';
+import type { AuthFailure, KeyMode, Principal } from '../../functions/http/principal.ts';
 import type { HttpEvent, HttpHandler } from '../../functions/http/route.ts';
 import type { Store } from '../../functions/store/client.ts';
 import { isOrgId } from '../../functions/store/keys.ts';
@@ -32,10 +32,11 @@ export interface EventInit {
   principal?: Principal | AuthFailure | null;
 }
 
-export const partner = (orgs: string[], platform: string | null = null): Principal => ({
+export const partner = (orgs: string[], platform: string | null = null, mode: KeyMode = 'live'): Principal => ({
   keyId: 'key_000000000000000000000000',
   orgs,
   platform,
+  mode,
 });
 
 function defaultPrincipal(init: EventInit): Principal {
@@ -68,22 +69,24 @@ const NO_ORG = 'NO_SUCH_ORG';
 function authorizationFor(store: Store, caller: Principal | AuthFailure): Promise<string | undefined> {
   if (caller === 'missing') return Promise.resolve(undefined);
   if (caller === 'malformed') return Promise.resolve('Bearer not-a-key');
-  if (caller === 'unknown') {
+  if (caller === 'unknown' || caller === 'expired') {
     return Promise.resolve(`Bearer key_${randomBytes(12).toString('hex')}.${randomBytes(32).toString('base64url')}`);
   }
   const minter = minters.get(store.tableName) ?? localStore(dynamoEndpoint(), store.tableName);
   minters.set(store.tableName, minter);
   const wanted =
     caller === 'revoked'
-      ? { keyId: 'revoked', orgs: [NO_ORG], platform: null }
+      ? { keyId: 'revoked', orgs: [NO_ORG], platform: null, mode: 'live' as const }
       : { ...caller, orgs: caller.orgs.filter(isOrgId).length ? caller.orgs.filter(isOrgId) : [NO_ORG] };
-  const id = [store.tableName, wanted.keyId, [...wanted.orgs].sort().join(','), wanted.platform].join('|');
+  const id = [store.tableName, wanted.keyId, [...wanted.orgs].sort().join(','), wanted.platform, wanted.mode].join('|');
   let token = tokens.get(id);
   if (!token) {
-    token = createApiKey(minter, { orgs: wanted.orgs, platform: wanted.platform }).then(async (created) => {
-      if (caller === 'revoked') await revokeApiKey(minter, created.key.id);
-      return created.token;
-    });
+    token = createApiKey(minter, { orgs: wanted.orgs, platform: wanted.platform, mode: wanted.mode }).then(
+      async (created) => {
+        if (caller === 'revoked') await revokeApiKey(minter, created.key.id);
+        return created.token;
+      },
+    );
     tokens.set(id, token);
   }
   return token.then((value) => `Bearer ${value}`);

@@ -1,7 +1,9 @@
 // The real handlers, wired to a test table instead of the environment.
 import { createAuthenticator } from '../../functions/auth/authenticator.ts';
+import { commerceLayerCreateCustomerRoute } from '../../functions/commercelayer/api.ts';
 import { createCustomerRoute } from '../../functions/customers/api.ts';
 import { newCustomerId } from '../../functions/customers/customers.ts';
+import { kohortPayCreateCustomerRoute } from '../../functions/kohortpay/api.ts';
 import { createPurchaserRoute } from '../../functions/purchasers/api.ts';
 import { createReviewLinks, newReviewToken } from '../../functions/purchasers/review-links.ts';
 import { createLogger, type Logger } from '../../functions/runtime/logger.ts';
@@ -41,5 +43,34 @@ export const purchaserHandler = (store: Store, log: Logger = silentLog) =>
 export const customerHandler = (store: Store, log: Logger = silentLog) =>
   authenticatesAgainst(
     createCustomerRoute({ store, log, authenticate: authenticate(store), now: () => new Date(), newCustomerId }),
+    store,
+  );
+
+export const kohortPayCustomerHandler = (store: Store, log: Logger = silentLog) =>
+  authenticatesAgainst(
+    kohortPayCreateCustomerRoute({
+      store,
+      log,
+      authenticate: authenticate(store),
+      now: () => new Date(),
+      newCustomerId,
+    }),
+    store,
+  );
+
+/**
+ * Commerce Layer's create route, authenticating API keys instead of access tokens (the route takes
+ * whatever `authenticate` it is given): for tests about its bodies and answers, which `invoke`
+ * authenticates with keys. Its tokens are tested over HTTP (commercelayer*.test.ts).
+ */
+export const commerceLayerCustomerHandler = (store: Store, log: Logger = silentLog) =>
+  authenticatesAgainst(
+    commerceLayerCreateCustomerRoute({
+      store,
+      log,
+      authenticate: authenticate(store),
+      now: () => new Date(),
+      newCustomerId,
+    }),
     store,
   );

@@ -8,7 +8,10 @@ export interface TestServer {
   readonly server: LocalServer;
   readonly table: TestTable;
   /** A key for `orgs`; returns its Bearer token. */
-  key(orgs: string[], options?: { platform?: string }): Promise<{ id: string; secret: string; token: string }>;
+  key(
+    orgs: string[],
+    options?: { platform?: string; mode?: 'live' | 'test' },
+  ): Promise<{ id: string; secret: string; token: string }>;
   request(
     method: string,
     path: string,
@@ -25,7 +28,7 @@ export async function startTestServer(label: string): Promise<TestServer> {
     server,
     table,
     async key(orgs, options = {}) {
-      const created = await createApiKey(table.store, { orgs, platform: options.platform ?? null });
+      const created = await createApiKey(table.store, { orgs, platform: options.platform ?? null, mode: options.mode });
       return { id: created.key.id, secret: created.secret, token: created.token };
     },
     request(method, path, { body, headers = {} } = {}) {

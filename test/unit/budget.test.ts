@@ -38,9 +38,9 @@ describe('a route whose work never ends', () => {
     const log = capturingLog();
     const handler = jsonRoute(createCustomerRow, {
       log,
-      authenticate: async () => ({ keyId: 'key_1', orgs: ['c'], platform: null }),
+      authenticate: async () => ({ keyId: 'key_1', orgs: ['c'], platform: null, mode: 'live' }),
       body: v.object({ name: v.string() }),
-      decorateProblem: (body) => ({ ...body, message: body.detail }),
+      errorFormat: { contentType: 'application/problem+json', render: (body) => ({ ...body, message: body.detail }) },
       handle: never,
     });
     const answer = handler(httpEvent({ path: '/customers', body: { name: 'Slow' }, principal: null }), lambdaContext());

@@ -1,0 +1,139 @@
+// Commerce Layer's customer contract over the registry's customers: its JSON:API document in, its
+// resource object and its `errors` array out. Nothing here touches the store.
+import type { Customer, NewCustomer } from '../customers/customers.ts';
+import { presentedId } from '../customers/ids.ts';
+import type { Principal } from '../http/principal.ts';
+import { type ErrorFormat, slugOf } from '../http/problem.ts';
+import type { HttpEvent } from '../http/route.ts';
+import type { FieldError } from '../schema/issues.ts';
+import type { CustomerDocument } from './schema.ts';
+
+export const JSON_API = 'application/vnd.api+json';
+
+/** The customer a JSON:API document describes, for the organisation it acts for. */
+export function fromCommerceLayer(
+  { data: { attributes, relationships } }: CustomerDocument,
+  organisation: string,
+  principal: Principal,
+): NewCustomer {
+  return {
+    corporation_id: organisation,
+    email: attributes.email,
+    password: attributes.password ?? null,
+    external_id: attributes.reference ?? null,
+    reference_origin: attributes.reference_origin ?? null,
+    metadata: attributes.metadata ?? null,
+    customer_group_id: relationships?.customer_group?.data?.id ?? null,
+    source_platform: principal.platform,
+    created_by: principal.keyId,
+    mode: principal.mode,
+  };
+}
+
+/** The relationships a customer resource links to, as Commerce Layer lists them. */
+const RELATIONSHIPS = [
+  'customer_group',
+  'customer_addresses',
+  'customer_payment_sources',
+  'customer_subscriptions',
+  'orders',
+  'order_subscriptions',
+  'returns',
+  'attachments',
+] as const;
+
+/**
+ * The absolute URL of the customers collection, as the client reached it: the scheme API Gateway
+ * saw (`x-forwarded-proto`), the domain the request came in on (API Gateway's, not the client's
+ * Host header), and the path up to `/api/customers` (custom domains and base paths included).
+ */
+export function collectionUrl(event: HttpEvent): string {
+  const proto = event.headers['x-forwarded-proto'] ?? 'https';
+  const host = event.requestContext.domainName;
+  const path = event.rawPath;
+  const at = path.indexOf('/api/customers');
+  return `${proto}://${host}${at >= 0 ? path.slice(0, at) : ''}/api/customers`;
+}
+
+/** Commerce Layer's customer resource document. */
+export function toCommerceLayer(customer: Customer, collection: string) {
+  const id = presentedId(customer.id, 'commercelayer');
+  const self = `${collection}/${id}`;
+  return {
+    data: {
+      id,
+      type: 'customers',
+      links: { self },
+      attributes: {
+        email: customer.email,
+        // No orders are known to the registry: every customer is a prospect.
+        status: 'prospect',
+        has_password: customer.has_password,
+        created_at: customer.created_at,
+        updated_at: customer.updated_at,
+        reference: customer.external_id,
+        reference_origin: customer.reference_origin,
+        metadata: customer.metadata ?? {},
+      },
+      relationships: Object.fromEntries(
+        RELATIONSHIPS.map((name) => [
+          name,
+          { links: { self: `${self}/relationships/${name}`, related: `${self}/${name}` } },
+        ]),
+      ),
+      meta: { mode: customer.mode },
+    },
+  };
+}
+
+/** Commerce Layer's error codes, by status. */
+const CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'RECORD_NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'VALIDATION_ERROR',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL_SERVER_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** The attribute a pointer names (`/data/attributes/email` is `email`), for the error's detail. */
+const fieldName = (pointer: string) => pointer.slice(pointer.lastIndexOf('/') + 1) || 'data';
+
+/**
+ * Errors as Commerce Layer writes them: `{ "errors": [{ title, detail, code, status, source }] }`,
+ * the status a string; one error per invalid field, with its JSON pointer.
+ */
+function renderErrors(problem: Parameters<ErrorFormat['render']>[0]) {
+  const code =
+    slugOf(problem) === 'invalid-token'
+      ? 'INVALID_TOKEN'
+      : (CODES[problem.status] ?? (problem.status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST'));
+  const status = String(problem.status);
+  const fields = problem.errors as FieldError[] | undefined;
+  if (Array.isArray(fields) && fields.length > 0) {
+    return {
+      errors: fields.map((field) => ({
+        title: field.detail,
+        detail: `${fieldName(field.pointer)} - ${field.detail}`,
+        code,
+        status,
+        source: { pointer: field.pointer },
+        meta: { error: slugOf(problem) },
+      })),
+    };
+  }
+  return { errors: [{ title: problem.title, detail: problem.detail, code, status, meta: { error: slugOf(problem) } }] };
+}
+
+/** The API's errors (JSON:API). */
+export const commerceLayerErrors: ErrorFormat = { contentType: JSON_API, render: renderErrors };
+
+/** The token endpoint's errors: the same array, as plain JSON (its clients ask for JSON). */
+export const tokenErrors: ErrorFormat = { contentType: 'application/json', render: renderErrors };
