@@ -18,14 +18,8 @@ import { notFound, Problem, unauthenticated, validationFailed } from '../http/pr
 import { jsonRoute, plainRoute } from '../http/route.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Store } from '../store/client.ts';
-import {
-  collectionUrl,
-  commerceLayerErrors,
-  fromCommerceLayer,
-  JSON_API,
-  toCommerceLayer,
-  tokenErrors,
-} from './dialect.ts';
+import { collectionUrl, fromCommerceLayer, toCommerceLayer } from './dialect.ts';
+import { commerceLayerErrors, JSON_API, tokenErrors } from './errors.ts';
 import { customerDocument, customerPath, tokenRequest } from './schema.ts';
 
 export interface TokenRouteDeps {

@@ -1,14 +1,10 @@
 // Commerce Layer's customer contract over the registry's customers: its JSON:API document in, its
-// resource object and its `errors` array out. Nothing here touches the store.
+// resource object out (its `errors` array: errors.ts). Nothing here touches the store.
 import type { Customer, NewCustomer } from '../customers/customers.ts';
 import { presentedId } from '../customers/ids.ts';
 import type { Principal } from '../http/principal.ts';
-import { type ErrorFormat, slugOf } from '../http/problem.ts';
 import type { HttpEvent } from '../http/route.ts';
-import type { FieldError } from '../schema/issues.ts';
 import type { CustomerDocument } from './schema.ts';
-
-export const JSON_API = 'application/vnd.api+json';
 
 /** The customer a JSON:API document describes, for the organisation it acts for. */
 export function fromCommerceLayer(
@@ -85,55 +81,3 @@ export function toCommerceLayer(customer: Customer, collection: string) {
     },
   };
 }
-
-/** Commerce Layer's error codes, by status. */
-const CODES: Record<number, string> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'RECORD_NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  406: 'NOT_ACCEPTABLE',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  422: 'VALIDATION_ERROR',
-  429: 'TOO_MANY_REQUESTS',
-  500: 'INTERNAL_SERVER_ERROR',
-  503: 'SERVICE_UNAVAILABLE',
-};
-
-/** The attribute a pointer names (`/data/attributes/email` is `email`), for the error's detail. */
-const fieldName = (pointer: string) => pointer.slice(pointer.lastIndexOf('/') + 1) || 'data';
-
-/**
- * Errors as Commerce Layer writes them: `{ "errors": [{ title, detail, code, status, source }] }`,
- * the status a string; one error per invalid field, with its JSON pointer.
- */
-function renderErrors(problem: Parameters<ErrorFormat['render']>[0]) {
-  const code =
-    slugOf(problem) === 'invalid-token'
-      ? 'INVALID_TOKEN'
-      : (CODES[problem.status] ?? (problem.status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST'));
-  const status = String(problem.status);
-  const fields = problem.errors as FieldError[] | undefined;
-  if (Array.isArray(fields) && fields.length > 0) {
-    return {
-      errors: fields.map((field) => ({
-        title: field.detail,
-        detail: `${fieldName(field.pointer)} - ${field.detail}`,
-        code,
-        status,
-        source: { pointer: field.pointer },
-        meta: { error: slugOf(problem) },
-      })),
-    };
-  }
-  return { errors: [{ title: problem.title, detail: problem.detail, code, status, meta: { error: slugOf(problem) } }] };
-}
-
-/** The API's errors (JSON:API). */
-export const commerceLayerErrors: ErrorFormat = { contentType: JSON_API, render: renderErrors };
-
-/** The token endpoint's errors: the same array, as plain JSON (its clients ask for JSON). */
-export const tokenErrors: ErrorFormat = { contentType: 'application/json', render: renderErrors };

@@ -101,8 +101,11 @@ export interface RouteOptions<B> {
   readonly forms?: boolean;
   /** Honours Idempotency-Key (records kept by idempotency.ts); without it the header is ignored. */
   readonly idempotency?: Idempotency;
-  /** How errors are written: problem+json unless the route's contract has its own error shape. */
-  readonly errorFormat?: ErrorFormat;
+  /**
+   * How errors are written: problem+json unless the route's contract has its own error shape; or,
+   * for a route that serves several contracts (the catch-all), chosen per request.
+   */
+  readonly errorFormat?: ErrorFormat | ((event: HttpEvent) => ErrorFormat);
   readonly handle: (request: RouteRequest<B>) => Promise<HttpResult>;
 }
 
@@ -148,7 +151,8 @@ function build<B>(
 ): HttpHandler {
   const routeLog = options.log.child({ route: row.name });
   const organisation = options.organisation;
-  const errors = options.errorFormat ?? problemJson;
+  const format = options.errorFormat ?? problemJson;
+  const errors: (event: HttpEvent) => ErrorFormat = typeof format === 'function' ? format : () => format;
   const authenticate = row.auth === 'partner' || row.auth === 'token' ? options.authenticate : undefined;
   if ((row.auth === 'partner' || row.auth === 'token') && !authenticate) {
     throw new Error(`route ${row.name} needs authenticate`);
@@ -218,7 +222,7 @@ function build<B>(
     // Still running when the budget is spent: 503, and the 503 says repeating is safe.
     return withinBudget(stack(event, Object.assign(context, { http })), () => {
       logOf(http).warn('request budget spent', { budget_ms: BUDGET_MS });
-      return problemResponse(http, serviceUnavailable(), errors);
+      return problemResponse(http, serviceUnavailable(), errors(event));
     });
   };
 }
@@ -243,7 +247,11 @@ const bytesOf = (received: RequestState['received']) =>
   received.body === undefined ? Buffer.alloc(0) : Buffer.from(received.body, encodingOf(received));
 
 /** The caller (401 unless `authenticate` finds a valid credential) and every error in the route's format. */
-function boundary(authenticate: Authenticate | undefined, credential: Credential, errors: ErrorFormat): HttpMiddleware {
+function boundary(
+  authenticate: Authenticate | undefined,
+  credential: Credential,
+  errors: (event: HttpEvent) => ErrorFormat,
+): HttpMiddleware {
   const finish = (event: HttpEvent, state: RequestState, response: HttpResponse) => {
     // API Gateway's access log records every request (id, route, status, latency); the function
     // adds a line of its own only at debug level, and warnings and errors whatever the level.
@@ -272,7 +280,7 @@ function boundary(authenticate: Authenticate | undefined, credential: Credential
       request.response = problemResponse(
         state,
         toProblem(request.error, () => logOf(state)),
-        errors,
+        errors(request.event),
       );
       finish(request.event, state, request.response);
     },

@@ -11,7 +11,8 @@ import { conflict, notFound } from '../http/problem.ts';
 import { jsonRoute, plainRoute } from '../http/route.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Store } from '../store/client.ts';
-import { fromKohortPay, kohortPayErrors, toKohortPay } from './dialect.ts';
+import { fromKohortPay, toKohortPay } from './dialect.ts';
+import { kohortPayErrors } from './errors.ts';
 import { kohortPayCustomerPath, kohortPayCustomerRequest } from './schema.ts';
 
 export interface KohortPayRouteDeps {

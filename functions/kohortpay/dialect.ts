@@ -1,9 +1,8 @@
 // KohortPay's customer contract over the registry's customers: its request in (camelCase, free-text
-// countries), its customer document and its error shape out. Nothing here touches the store.
+// countries), its customer document out (its error shape: errors.ts). Nothing here touches the store.
 import type { Customer, NewCustomer } from '../customers/customers.ts';
 import { presentedId } from '../customers/ids.ts';
 import type { Principal } from '../http/principal.ts';
-import { type ErrorFormat, slugOf } from '../http/problem.ts';
 import { countryOf } from '../schema/fields.ts';
 import type { KohortPayCustomerRequest } from './schema.ts';
 
@@ -66,34 +65,3 @@ export const toKohortPay = (customer: Customer) => ({
   updatedBy: customer.updated_by,
   deletedAt: null,
 });
-
-/** KohortPay's error category for a status. */
-const errorType = (status: number) =>
-  status === 401
-    ? 'authentication_error'
-    : status === 403
-      ? 'permission_error'
-      : status === 429
-        ? 'rate_limit_error'
-        : status >= 500
-          ? 'api_error'
-          : 'invalid_request_error';
-
-/**
- * Errors as KohortPay writes them: `{ "error": { type, code, message } }`, the problem's slug as the
- * code (snake_case), and for a 422 the fields at fault (`errors`: pointer and detail each).
- */
-export const kohortPayErrors: ErrorFormat = {
-  contentType: 'application/json',
-  render(problem) {
-    const { errors } = problem;
-    return {
-      error: {
-        type: errorType(problem.status),
-        code: slugOf(problem).replaceAll('-', '_'),
-        message: problem.detail,
-        ...(Array.isArray(errors) ? { errors } : {}),
-      },
-    };
-  },
-};

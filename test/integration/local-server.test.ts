@@ -7,8 +7,10 @@ import {
   accessTokenResponse,
   assertContract,
   commerceLayerCustomer,
+  commerceLayerErrors,
   customerResponse,
   kohortPayCustomer,
+  kohortPayError,
   purchaserResponse,
 } from '../support/contract.ts';
 import { bearer, startTestServer, type TestServer } from '../support/server.ts';
@@ -55,6 +57,28 @@ describe('local server', () => {
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST');
     expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it("answers unknown paths and methods under a dialect's base path in that dialect's error shape", async () => {
+    const list = await request('GET', '/compat/commercelayer/api/customers');
+    expect(list.status).toBe(405);
+    expect(list.headers.get('allow')).toBe('POST');
+    expect(list.headers.get('content-type')).toBe('application/vnd.api+json');
+    expect(assertContract(commerceLayerErrors, await list.json()).errors[0]).toMatchObject({
+      code: 'METHOD_NOT_ALLOWED',
+      status: '405',
+    });
+    const revoke = await request('POST', '/compat/commercelayer/oauth/revoke', {});
+    expect(revoke.status).toBe(404);
+    expect(revoke.headers.get('content-type')).toBe('application/json');
+    expect(assertContract(commerceLayerErrors, await revoke.json()).errors[0]!.code).toBe('RECORD_NOT_FOUND');
+    const kohortPay = await request('DELETE', '/compat/kohortpay/customers/cus_1');
+    expect(kohortPay.status).toBe(405);
+    expect(kohortPay.headers.get('allow')).toBe('GET');
+    expect(assertContract(kohortPayError, await kohortPay.json()).error.code).toBe('method_not_allowed');
+    // Only under the base path: a look-alike prefix is the API's own problem document.
+    const elsewhere = await request('GET', '/compat/kohortpayments');
+    expect(elsewhere.headers.get('content-type')).toBe('application/problem+json');
   });
 
   it('answers 404 problem+json for an unknown path', async () => {
