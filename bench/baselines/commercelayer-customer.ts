@@ -4,20 +4,18 @@
 // customer resource.
 import { hashPassword } from '../../functions/customers/passwords.ts';
 import {
-  authenticateTokenBare,
   type BareHttpEvent,
   commerceLayerCustomerBare,
   createCustomerBare,
+  dialectCallerBare,
   JSON_API,
   json,
-  organisationBare,
 } from './shared.ts';
 
 export const handler = async (event: BareHttpEvent) => {
-  const principal = await authenticateTokenBare(event.headers);
-  if (!principal) return json(401, { errors: [{ code: 'UNAUTHORIZED' }] }, JSON_API);
-  const org = organisationBare(principal, event.headers);
-  if (!org) return json(403, { errors: [{ code: 'FORBIDDEN' }] }, JSON_API);
+  const caller = await dialectCallerBare(event, 'token');
+  if (typeof caller === 'number') return json(caller, { errors: [{ status: String(caller) }] }, JSON_API);
+  const { principal, org } = caller;
   const { attributes, relationships } = JSON.parse(event.body ?? '{}').data;
   const item = await createCustomerBare({
     org,

@@ -1,20 +1,18 @@
 // Bare twin of CommerceLayerGetCustomer: the access token (its signature, then its key through the
 // cache), the organisation it acts for, one Query of the id index, the customer resource.
 import {
-  authenticateTokenBare,
   type BareHttpEvent,
   commerceLayerCustomerBare,
   customerByIdBare,
+  dialectCallerBare,
   JSON_API,
   json,
-  organisationBare,
 } from './shared.ts';
 
 export const handler = async (event: BareHttpEvent) => {
-  const principal = await authenticateTokenBare(event.headers);
-  if (!principal) return json(401, { errors: [{ code: 'UNAUTHORIZED' }] }, JSON_API);
-  const org = organisationBare(principal, event.headers);
-  if (!org) return json(403, { errors: [{ code: 'FORBIDDEN' }] }, JSON_API);
+  const caller = await dialectCallerBare(event, 'token');
+  if (typeof caller === 'number') return json(caller, { errors: [{ status: String(caller) }] }, JSON_API);
+  const { org } = caller;
   // Commerce Layer shows the stored id's 32 hex digits (customers/ids.ts).
   const item = await customerByIdBare(org, `cust_${event.pathParameters?.id ?? ''}`);
   return item

@@ -2,14 +2,7 @@
 // the item createCustomer stores for a KohortPay request (the same fields, both addresses with
 // their ids, metadata as JSON text), KohortPay's customer document.
 import { COUNTRY_CODES } from '../../functions/schema/countries.ts';
-import {
-  authenticateBare,
-  type BareHttpEvent,
-  createCustomerBare,
-  json,
-  kohortPayCustomerBare,
-  organisationBare,
-} from './shared.ts';
+import { type BareHttpEvent, createCustomerBare, dialectCallerBare, json, kohortPayCustomerBare } from './shared.ts';
 
 /** KohortPay's countries are free text: a code is stored as one, anything else as the name (fields.ts countryOf). */
 const country = (value: string | undefined) =>
@@ -18,10 +11,9 @@ const country = (value: string | undefined) =>
     : { country_name: value };
 
 export const handler = async (event: BareHttpEvent) => {
-  const principal = await authenticateBare(event.headers);
-  if (!principal) return json(401, { error: { type: 'authentication_error' } });
-  const org = organisationBare(principal, event.headers);
-  if (!org) return json(403, { error: { type: 'permission_error' } });
+  const caller = await dialectCallerBare(event, 'api-key');
+  if (typeof caller === 'number') return json(caller, { error: { code: String(caller) } });
+  const { principal, org } = caller;
   const body = JSON.parse(event.body ?? '{}');
   const { address: billing, shippingAddress: shipping } = body;
   const item = await createCustomerBare({

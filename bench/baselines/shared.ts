@@ -136,6 +136,20 @@ export function organisationBare(principal: BarePrincipal, headers: BareHttpEven
   return principal.orgs.length === 1 ? principal.orgs[0] : undefined;
 }
 
+/**
+ * Who calls a dialect route and for which organisation (its API key or access token, then
+ * X-Organisation-Id), or the status that refuses it.
+ */
+export async function dialectCallerBare(
+  event: BareHttpEvent,
+  credential: 'api-key' | 'token',
+): Promise<{ principal: BarePrincipal; org: string } | 401 | 403> {
+  const principal = await (credential === 'token' ? authenticateTokenBare : authenticateBare)(event.headers);
+  if (!principal) return 401;
+  const org = organisationBare(principal, event.headers);
+  return org ? { principal, org } : 403;
+}
+
 type Fields = Record<string, string | null | undefined>;
 
 /** Each field with a value, as a string attribute (unknown ones are left out, as the real codec does). */
