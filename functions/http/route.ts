@@ -1,16 +1,19 @@
 // The middy stack every HTTP handler is built from, given its row of the route table:
 //
-//   boundary: request id, the request's time budget (503), problem+json answers,
-//     401 unless the Authorization header holds a valid partner key                 (partner routes)
+//   boundary: request id, the request's time budget (503), errors in the route's format,
+//     401 unless the Authorization header holds a valid key or access token   (partner and token routes)
+//     -> 406 unless Accept admits the route's media type                       (JSON:API routes)
+//     -> the organisation from the credential: X-Organisation-Id, 400 / 403    (dialect routes)
 //     -> path parameters (404) -> 403 unless the key covers the path's organisation
-//     -> body size limit (413) -> media type and encoding (415), UTF-8 JSON (400)  (routes with a body)
+//     -> body size limit (413) -> media type and encoding (415), UTF-8 JSON or a form (400)  (with a body)
 //     -> handler: valibot schema (422) -> 403 unless the key covers the body's organisation
 //          -> Idempotency-Key (claim / replay) -> the route's handle(): one domain call, one response mapping
 //
 // A route's handle() returns `{ statusCode, body }` with a plain body; the handler serialises it
-// with the headers every response carries. Any thrown Problem becomes its problem+json response;
-// throttling, timeouts and an unreachable table become 503, and so does a request still running
-// when its budget (functions/runtime/budget.ts) is spent; anything else is logged and answered with a 500.
+// with the headers every response carries. Any thrown Problem becomes its error response in the
+// route's format (problem+json unless the route's contract has its own: `errorFormat`); throttling,
+// timeouts and an unreachable table become 503, and so does a request still running when its
+// budget (functions/runtime/budget.ts) is spent; anything else is logged and answered with a 500.
 //
 // What the boundary learns about a request (its id, the caller) travels on Lambda's context as
 // `context.http` (middy's typed context), seeded when the request comes in.
@@ -385,15 +388,16 @@ function bodyLimit(maxBytes: number): HttpMiddleware {
  */
 function jsonBody(only: string | undefined, forms: boolean): HttpMiddleware {
   const parser = httpJsonBodyParser<HttpEvent>({ disableContentTypeCheck: true });
-  const wrongType = only
-    ? unsupportedMediaType(`The request body must be sent with \`Content-Type: ${only}\`, without parameters.`)
-    : unsupportedMediaType();
+  const wrongType = () =>
+    only
+      ? unsupportedMediaType(`The request body must be sent with \`Content-Type: ${only}\`, without parameters.`)
+      : unsupportedMediaType();
   return {
     before(request) {
       const { event } = request;
       const mediaType = parseMediaType(event.headers['content-type']);
       const form = forms && isForm(mediaType);
-      if (!form && !(only ? isExactly(mediaType, only) : isJson(mediaType))) throw wrongType;
+      if (!form && !(only ? isExactly(mediaType, only) : isJson(mediaType))) throw wrongType();
       if (!isIdentityEncoding(event.headers['content-encoding'])) throw unsupportedContentEncoding();
       if (event.body === undefined || event.body === '')
         throw malformedJson('The request body is empty; send a JSON object.');
