@@ -13,6 +13,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { TOKEN_LIFETIME_SECONDS, TOKEN_SCOPE } from '../../functions/auth/tokens.ts';
+import { collectionUrl, RELATIONSHIPS } from '../../functions/commercelayer/dialect.ts';
 
 export const dynamodb = new DynamoDBClient({});
 export const table = process.env.TABLE_NAME!;
@@ -263,24 +264,11 @@ export const kohortPayCustomerBare = (item: Stored) => ({
 });
 
 export const JSON_API = 'application/vnd.api+json';
-const RELATIONSHIPS = [
-  'customer_group',
-  'customer_addresses',
-  'customer_payment_sources',
-  'customer_subscriptions',
-  'orders',
-  'order_subscriptions',
-  'returns',
-  'attachments',
-];
 
 /** Commerce Layer's customer resource (commercelayer/dialect.ts toCommerceLayer), linked where the client reached it. */
 export function commerceLayerCustomerBare(item: Stored, event: BareHttpEvent) {
-  const proto = event.headers?.['x-forwarded-proto'] ?? 'https';
-  const host = event.headers?.host ?? event.requestContext.domainName;
-  const at = event.rawPath.indexOf('/api/customers');
   const id = hexOf(item);
-  const self = `${proto}://${host}${at >= 0 ? event.rawPath.slice(0, at) : ''}/api/customers/${id}`;
+  const self = `${collectionUrl({ ...event, headers: event.headers ?? {} })}/${id}`;
   return {
     data: {
       id,

@@ -27,7 +27,7 @@ export function fromCommerceLayer(
 }
 
 /** The relationships a customer resource links to, as Commerce Layer lists them. */
-const RELATIONSHIPS = [
+export const RELATIONSHIPS = [
   'customer_group',
   'customer_addresses',
   'customer_payment_sources',
@@ -43,7 +43,9 @@ const RELATIONSHIPS = [
  * saw (`x-forwarded-proto`), the domain the request came in on (API Gateway's, not the client's
  * Host header), and the path up to `/api/customers` (custom domains and base paths included).
  */
-export function collectionUrl(event: HttpEvent): string {
+export function collectionUrl(
+  event: Pick<HttpEvent, 'headers' | 'rawPath'> & { readonly requestContext: { readonly domainName: string } },
+): string {
   const proto = event.headers['x-forwarded-proto'] ?? 'https';
   const host = event.requestContext.domainName;
   const path = event.rawPath;
