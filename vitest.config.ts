@@ -14,6 +14,7 @@ export default defineConfig({
       REVIEW_BASE_URL: 'https://reviews.test',
       REVIEW_URL_SECRET: 'test-secret-test-secret-test-secret-0123',
       TOKEN_SIGNING_SECRET: 'test-token-secret-test-token-secret-0123',
+      CURSOR_SECRET: 'test-cursor-secret-test-cursor-secret-0123',
       LOG_LEVEL: 'silent',
       AWS_REGION: 'local',
       AWS_ACCESS_KEY_ID: 'local',

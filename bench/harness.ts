@@ -1,18 +1,32 @@
 // What every benchmark run sets up: DynamoDB Local (in memory) with the table, a partner key, an
-// access token of that key (signed as the token endpoint signs them) and a customer for the read
-// routes to read (bench/functions.ts BenchFixture), an EventBridge stand-in (there is no local
-// EventBridge: PutEvents is answered here, accepting every entry), the environment a deployed
-// function sees pointed at them, and the runner processes (bench/runner.ts) that load bundles and
-// report over IPC.
+// access token of that key (signed as the token endpoint signs them), a customer for the read
+// routes to read (bench/functions.ts BenchFixture), a purchaser for the purchaser reads, the list
+// organisation's customers, an EventBridge stand-in (there is no local EventBridge: PutEvents is
+// answered here, accepting every entry), the environment a deployed function sees pointed at them,
+// and the runner processes (bench/runner.ts) that load bundles and report over IPC. Before each
+// request that changes or erases a record, its record is made here (bench/subjects.ts).
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiKey } from '../functions/auth/api-keys.ts';
 import { createTokenSigner } from '../functions/auth/tokens.ts';
-import { createCustomer, newCustomerId } from '../functions/customers/customers.ts';
 import { ensureTable, freePort, localStore, startDynamoDbLocal } from '../local/dynamodb.ts';
-import { type BenchFixture, type BenchTarget, type FunctionName, fixtureEnv } from './functions.ts';
+import {
+  BENCH_ORGS,
+  type BenchFixture,
+  type BenchTarget,
+  type FunctionName,
+  fixtureEnv,
+  LIST_CUSTOMERS,
+  LIST_ORG,
+  READ_PURCHASER,
+  subjectOf,
+  warmRequestsPerSide,
+} from './functions.ts';
 import { inTurn } from './stats.ts';
+import { benchCustomer, benchPurchaser, inBatches, makeSubjects } from './subjects.ts';
 
 export const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -32,27 +46,13 @@ export async function startHarness() {
   const tableName = 'bench';
   await ensureTable(dynamo.client(), tableName);
   const store = localStore(dynamo.endpoint, tableName);
-  const { token, key } = await createApiKey(store, { orgs: ['ACME', 'corp_123'], label: 'bench' });
+  const { token, key } = await createApiKey(store, { orgs: BENCH_ORGS, label: 'bench' });
   const principal = { keyId: key.id, orgs: key.orgs, platform: key.platform, mode: key.mode };
   // What the read routes read: a customer of ACME with every field the dialects show.
-  const customer = await createCustomer(
-    store,
-    {
-      corporation_id: 'ACME',
-      email: 'bench-read@example.com',
-      name: 'Jane Doe',
-      first_name: 'Jane',
-      last_name: 'Doe',
-      phone: '+1 555 555 5555',
-      external_id: 'bench-read',
-      billing_address: { line1: '123 Main St', city: 'Springfield', postal_code: '62701', country: 'US' },
-      shipping_address: { line1: '1 Rue de la Paix', city: 'Paris', postal_code: '75002', country_name: 'France' },
-      metadata: { order_id: 'ord_bench' },
-      created_by: key.id,
-      mode: key.mode,
-    },
-    { now: () => new Date(), newCustomerId },
-  );
+  const customer = await benchCustomer(store, { org: 'ACME', email: 'bench-read@example.com', keyId: key.id });
+  await benchPurchaser(store, 'ACME', READ_PURCHASER);
+  const listed = Array.from({ length: LIST_CUSTOMERS }, (_, i) => `listed-${i}@example.com`);
+  await inBatches(listed, (email) => benchCustomer(store, { org: LIST_ORG, email, keyId: key.id }));
   const fixture: BenchFixture = {
     apiKey: token,
     // As the token endpoint issues them; valid two hours, longer than any run.
@@ -87,6 +87,7 @@ export async function startHarness() {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeUrl,
     TOKEN_SIGNING_SECRET,
+    CURSOR_SECRET: 'bench-cursor-secret-bench-cursor-secret-01',
     ...fixtureEnv(fixture),
   };
 
@@ -106,9 +107,21 @@ export async function startHarness() {
       );
     });
 
-  /** Warm CPU of two bundles of `name`, alternating blocks in one process. */
-  const warm = (name: FunctionName, ours: string, twin: string, requests: number) =>
-    runner<WarmResult>(['warm', ours, twin, name, String(requests)]);
+  /**
+   * Warm CPU of two bundles of `name`, alternating blocks in one process. For a function that
+   * changes or erases records, each request's record is made first, and the runner is handed the
+   * requests' unique parts in a file.
+   */
+  const warm = async (name: FunctionName, ours: string, twin: string, requests: number) => {
+    const args = ['warm', ours, twin, name, String(requests)];
+    if (subjectOf(name, '') === undefined) return runner<WarmResult>(args);
+    const run = `${name}-${Date.now().toString(36)}`;
+    const uniques = Array.from({ length: 2 * warmRequestsPerSide(requests) }, (_, i) => `${run}-${i}`);
+    await makeSubjects(store, name, uniques);
+    const file = join(root, 'bench', '.out', `uniques-${name}.json`);
+    writeFileSync(file, JSON.stringify(uniques));
+    return runner<WarmResult>([...args, file]);
+  };
 
   /** `runs` pairs of fresh-process cold starts of two bundles of `name`, side by side. */
   const coldPairs = async (
@@ -121,10 +134,9 @@ export async function startHarness() {
     const failed: [number, number] = [0, 0];
     for (let i = 0; i < runs; i++) {
       for (const side of inTurn<0 | 1>(i, 0, 1)) {
-        const run = await runner<{ ms: number; ok: boolean }>(
-          ['cold', files[side], name, `${side}-${i}-${Date.now()}`],
-          extraEnv[side],
-        );
+        const unique = `${side}-${i}-${Date.now()}`;
+        await makeSubjects(store, name, [unique]);
+        const run = await runner<{ ms: number; ok: boolean }>(['cold', files[side], name, unique], extraEnv[side]);
         ms[side].push(run.ms);
         if (!run.ok) failed[side]++;
       }

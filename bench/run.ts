@@ -1,7 +1,7 @@
 // npm run bench: measures the functions as they are deployed and writes bench/results.json and
 // BENCHMARKS.md. Not part of npm test: these are figures, reported, not asserted.
 //
-//   npm run bench              the full run (6 minutes on 2 cores with five functions; ten not timed yet)
+//   npm run bench              the full run (273 s on 2 cores with ten functions; 24 now, not timed yet)
 //   npm run bench -- --quick   a smoke run with small samples, to try the harness (figures meaningless)
 //   npm run bench -- --quick --only KohortPayGetCustomer,CommerceLayerToken
 //                              cold starts and warm CPU of those functions and their twins only,

@@ -1,17 +1,22 @@
 // Runs inside the processes the benchmark starts (bench/run.ts), and reports over IPC.
 //
 //   cold <bundle> <function> <unique>      import the bundle and handle one request: one figure
-//   warm <ours> <twin> <function> <count>  both bundles in this process: CPU time and wall time
-//                                          per request, alternating blocks of 100 requests
+//   warm <ours> <twin> <function> <count> [<uniques file>]
+//                                          both bundles in this process: CPU time and wall time
+//                                          per request, alternating blocks of 100 requests; each
+//                                          request's unique part from the file when given (the
+//                                          harness made the records those requests change)
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { answeredWell, type BenchTarget, eventFor, fixtureFromEnv } from './functions.ts';
+import { answeredWell, type BenchTarget, eventFor, fixtureFromEnv, WARM_BLOCK, WARM_UP_REQUESTS } from './functions.ts';
 import { inTurn, median } from './stats.ts';
 
 const [mode, ...args] = process.argv.slice(2);
 const fixture = fixtureFromEnv();
 const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
 let sequence = 0;
-const unique = () => `${process.pid}-${Date.now().toString(36)}-${++sequence}`;
+let given: string[] | undefined;
+const unique = () => given?.[sequence++] ?? `${process.pid}-${Date.now().toString(36)}-${++sequence}`;
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 async function cold([bundle, name, id]: string[]) {
@@ -23,7 +28,8 @@ async function cold([bundle, name, id]: string[]) {
   return { ms, ok: answeredWell(name as BenchTarget, result) };
 }
 
-async function warm([oursFile, twinFile, name, countText]: string[]) {
+async function warm([oursFile, twinFile, name, countText, uniquesFile]: string[]) {
+  if (uniquesFile) given = JSON.parse(readFileSync(uniquesFile, 'utf8')) as string[];
   const fn = name as BenchTarget;
   const count = Number(countText);
   const sides = {
@@ -57,11 +63,10 @@ async function warm([oursFile, twinFile, name, countText]: string[]) {
   // Warm both up (connections, JIT), then alternate short blocks, the first side of each pair
   // alternating too, so drift on a shared machine and the garbage one side leaves for the next
   // hit both alike.
-  await run('ours', 200, false);
-  await run('twin', 200, false);
-  const block = 100;
-  for (let pair = 0; pair * block < count; pair++) {
-    for (const side of inTurn<Side>(pair, 'ours', 'twin')) await run(side, block, true);
+  await run('ours', WARM_UP_REQUESTS, false);
+  await run('twin', WARM_UP_REQUESTS, false);
+  for (let pair = 0; pair * WARM_BLOCK < count; pair++) {
+    for (const side of inTurn<Side>(pair, 'ours', 'twin')) await run(side, WARM_BLOCK, true);
   }
   const summary = (side: Side) => ({
     requests: totals[side].n,

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { routes } from '../contract/routes.ts';
 import { authenticate, createApiKey } from '../functions/auth/api-keys.ts';
+import { upgradeStoredCustomers } from '../functions/customers/customers.ts';
 import { createPublisher, printingSink } from '../functions/events/publisher.ts';
 import { defaultLogger } from '../functions/runtime/logger.ts';
 import {
@@ -77,6 +78,8 @@ void engine.exited.then((exit) => {
   void stop(1);
 });
 const created = await ensureTable(engine.client(), tableName);
+const upgraded = await upgradeStoredCustomers(localStore(engine.endpoint, tableName));
+if (upgraded > 0) process.stdout.write(`Upgraded ${upgraded} customers in the data folder to the current layout.\n`);
 const token = await developmentKey();
 
 // The handlers read the same variables as on Lambda; the SDK's standard endpoint variable points
@@ -90,6 +93,7 @@ Object.assign(env, {
   REVIEW_BASE_URL: env.REVIEW_BASE_URL ?? 'https://reviews.example.com',
   REVIEW_URL_SECRET: env.REVIEW_URL_SECRET ?? localSecret(join(dataDir, 'review-url-secret')),
   TOKEN_SIGNING_SECRET: env.TOKEN_SIGNING_SECRET ?? localSecret(join(dataDir, 'token-signing-secret')),
+  CURSOR_SECRET: env.CURSOR_SECRET ?? localSecret(join(dataDir, 'cursor-secret')),
 });
 delete env.AWS_SESSION_TOKEN;
 delete env.AWS_PROFILE;

@@ -16,8 +16,14 @@ export type IncomingEventType = (typeof incomingEventTypes)[number];
 
 /** `source` of the domain events the registry publishes. */
 export const DOMAIN_EVENT_SOURCE = 'purchaser-registry';
-const domainEventTypes = ['customer.created', 'purchaser.upserted'] as const;
+const domainEventTypes = ['customer.created', 'customer.erased', 'purchaser.upserted', 'purchaser.erased'] as const;
 export type DomainEventType = (typeof domainEventTypes)[number];
+
+/**
+ * The entities (items' `entity`) domain events are made of: the stream wakes the publisher only
+ * for inserts and changes of these (the erased ones are the tombstones erasure leaves).
+ */
+export const announcedEntities = ['customer', 'customer-erased', 'purchaser', 'purchase', 'purchaser-erased'] as const;
 
 /** Consumes the ingest queue: order.placed creates or updates purchasers, review.* their purchases. */
 export const ingestRow: FunctionRow = {

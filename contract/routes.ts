@@ -14,6 +14,7 @@ export type TableAction =
   | 'dynamodb:UpdateItem'
   | 'dynamodb:DeleteItem'
   | 'dynamodb:BatchGetItem'
+  | 'dynamodb:BatchWriteItem'
   | 'dynamodb:Query';
 
 /** Settings the stack gives a function besides TABLE_NAME and LOG_LEVEL. */
@@ -22,7 +23,8 @@ export type EnvironmentName =
   | 'REVIEW_URL_SECRET'
   | 'EVENT_BUS_NAME'
   | 'API_KEY_CACHE_SECONDS'
-  | 'TOKEN_SIGNING_SECRET';
+  | 'TOKEN_SIGNING_SECRET'
+  | 'CURSOR_SECRET';
 
 /** A Lambda function: what the stack needs to build it and what IAM grants it. */
 export interface FunctionRow {
@@ -67,8 +69,15 @@ export interface Route extends FunctionRow {
 
 export interface Example {
   readonly org: string;
+  /** The path and query string, sent with the row's method; `{id}` stands for the id `idFrom` names. */
   readonly path: string;
-  readonly body: unknown;
+  /** The JSON body; none when absent (a GET, a DELETE). A string `{id}` in it is the id `idFrom` names. */
+  readonly body?: unknown;
+  /**
+   * Where the `{id}` in the path (and body) comes from: the value at JSON pointer `pointer` in the
+   * answer to the example of row `row` (run first, as a token is).
+   */
+  readonly idFrom?: { readonly row: string; readonly pointer: string };
   /** When not `application/json`. */
   readonly contentType?: string;
   /** The status it is answered with: 201 when absent. */
@@ -107,6 +116,69 @@ export const createPurchaserRow: Route = {
   },
 };
 
+/** The purchaser's own item, its purchases, and what links to them: what reading one takes. */
+const purchaserPathBase = '/v4/organisations/{trkref}/purchasers/{email}';
+
+export const getPurchaserRow: Route = {
+  name: 'GetPurchaser',
+  method: 'GET',
+  path: purchaserPathBase,
+  entry: 'functions/purchasers/read.ts',
+  auth: 'partner',
+  tableActions: ['dynamodb:Query'],
+  keyPrefixes: ['organisation'],
+  environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET', 'API_KEY_CACHE_SECONDS'],
+  example: { org: 'ACME', path: '/v4/organisations/ACME/purchasers/jane@example.com', status: 200 },
+};
+
+export const updatePurchaserRow: Route = {
+  name: 'UpdatePurchaser',
+  method: 'PUT',
+  path: purchaserPathBase,
+  entry: 'functions/purchasers/update.ts',
+  auth: 'partner',
+  tableActions: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  keyPrefixes: ['organisation', 'idempotency'],
+  environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET', 'API_KEY_CACHE_SECONDS'],
+  example: {
+    org: 'ACME',
+    path: '/v4/organisations/ACME/purchasers/jane@example.com',
+    body: { title: 'Dr', surname: 'Doe', purchases: [{ order_ref: 'A1104529001', sku: 'SKU23432' }] },
+    status: 200,
+  },
+};
+
+export const listPurchasesRow: Route = {
+  name: 'ListPurchases',
+  method: 'GET',
+  path: `${purchaserPathBase}/purchases`,
+  entry: 'functions/purchasers/purchases.ts',
+  auth: 'partner',
+  tableActions: ['dynamodb:Query'],
+  keyPrefixes: ['organisation'],
+  environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET', 'API_KEY_CACHE_SECONDS', 'CURSOR_SECRET'],
+  example: { org: 'ACME', path: '/v4/organisations/ACME/purchasers/jane@example.com/purchases?limit=2', status: 200 },
+};
+
+/** Erasure: the person's items go, a tombstone stays; stored answers that held their data go too. */
+export const erasePurchaserRow: Route = {
+  name: 'ErasePurchaser',
+  method: 'DELETE',
+  path: purchaserPathBase,
+  entry: 'functions/purchasers/erase.ts',
+  auth: 'partner',
+  tableActions: [
+    'dynamodb:Query',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
+  keyPrefixes: ['organisation', 'idempotency'],
+  environment: ['API_KEY_CACHE_SECONDS'],
+  example: { org: 'ACME', path: '/v4/organisations/ACME/purchasers/jane@example.com', status: 204 },
+};
+
 export const createCustomerRow: Route = {
   name: 'CreateCustomer',
   method: 'POST',
@@ -133,6 +205,81 @@ export const createCustomerRow: Route = {
         country: 'US',
       },
     },
+  },
+};
+
+/** A customer by id: its id item, then (for a customer with an email) its record. */
+export const getCustomerRow: Route = {
+  name: 'GetCustomer',
+  method: 'GET',
+  path: '/customers/{id}',
+  entry: 'functions/customers/read.ts',
+  auth: 'partner',
+  tableActions: ['dynamodb:GetItem'],
+  keyPrefixes: ['organisation'],
+  environment: ['API_KEY_CACHE_SECONDS'],
+  example: {
+    org: 'corp_123',
+    path: '/customers/{id}?corporation_id=corp_123',
+    idFrom: { row: 'ListCustomers', pointer: '/data/0/id' },
+    status: 200,
+  },
+};
+
+export const listCustomersRow: Route = {
+  name: 'ListCustomers',
+  method: 'GET',
+  path: '/customers',
+  entry: 'functions/customers/list.ts',
+  auth: 'partner',
+  // The list partitions (id items), the page's records in one batch, a customer by its email.
+  tableActions: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+  keyPrefixes: ['organisation'],
+  environment: ['API_KEY_CACHE_SECONDS', 'CURSOR_SECRET'],
+  example: { org: 'corp_123', path: '/customers?corporation_id=corp_123&email=contact@acme.com', status: 200 },
+};
+
+/** Changing a customer, its email included (a move between keys, in one transaction). */
+const customerWrites = {
+  auth: 'partner',
+  tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  keyPrefixes: ['organisation', 'idempotency'],
+  environment: ['API_KEY_CACHE_SECONDS'],
+} as const satisfies Partial<Route>;
+
+/** Erasing a customer also finds (in the lookup index) and deletes the stored answers that held its data. */
+const customerErasure = {
+  ...customerWrites,
+  tableActions: [...customerWrites.tableActions, 'dynamodb:Query'],
+} as const satisfies Partial<Route>;
+
+export const updateCustomerRow: Route = {
+  name: 'UpdateCustomer',
+  method: 'PATCH',
+  path: '/customers/{id}',
+  entry: 'functions/customers/update.ts',
+  ...customerWrites,
+  example: {
+    org: 'corp_123',
+    path: '/customers/{id}?corporation_id=corp_123',
+    idFrom: { row: 'ListCustomers', pointer: '/data/0/id' },
+    body: { name: 'Acme Corp', shipping_address: { line2: null, city: 'Oakland' } },
+    contentType: 'application/merge-patch+json',
+    status: 200,
+  },
+};
+
+export const eraseCustomerRow: Route = {
+  name: 'EraseCustomer',
+  method: 'DELETE',
+  path: '/customers/{id}',
+  entry: 'functions/customers/erase.ts',
+  ...customerErasure,
+  example: {
+    org: 'corp_123',
+    path: '/customers/{id}?corporation_id=corp_123',
+    idFrom: { row: 'ListCustomers', pointer: '/data/0/id' },
+    status: 204,
   },
 };
 
@@ -182,9 +329,66 @@ export const kohortPayGetCustomerRow: Route = {
   path: '/compat/kohortpay/customers/{id}',
   entry: 'functions/kohortpay/read.ts',
   auth: 'partner',
-  tableActions: ['dynamodb:Query'],
+  tableActions: ['dynamodb:GetItem'],
   keyPrefixes: ['organisation'],
   environment: ['API_KEY_CACHE_SECONDS'],
+  example: {
+    org: 'ACME',
+    path: '/compat/kohortpay/customers/{id}',
+    idFrom: { row: 'KohortPayListCustomers', pointer: '/data/0/id' },
+    headers: { 'x-organisation-id': 'ACME' },
+    status: 200,
+  },
+};
+
+export const kohortPayListCustomersRow: Route = {
+  name: 'KohortPayListCustomers',
+  method: 'GET',
+  path: '/compat/kohortpay/customers',
+  entry: 'functions/kohortpay/list.ts',
+  auth: 'partner',
+  // A page of the list partitions and its records, the organisation's counters (`count`), both
+  // in batches, and for `search` (an email) the customer by its key.
+  tableActions: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+  keyPrefixes: ['organisation'],
+  environment: ['API_KEY_CACHE_SECONDS'],
+  example: {
+    org: 'ACME',
+    path: '/compat/kohortpay/customers?search=john.doe@example.com',
+    headers: { 'x-organisation-id': 'ACME' },
+    status: 200,
+  },
+};
+
+export const kohortPayUpdateCustomerRow: Route = {
+  name: 'KohortPayUpdateCustomer',
+  method: 'PATCH',
+  path: '/compat/kohortpay/customers/{id}',
+  entry: 'functions/kohortpay/update.ts',
+  ...customerWrites,
+  example: {
+    org: 'ACME',
+    path: '/compat/kohortpay/customers/{id}',
+    idFrom: { row: 'KohortPayListCustomers', pointer: '/data/0/id' },
+    headers: { 'x-organisation-id': 'ACME' },
+    body: { phoneNumber: '+1 555 555 0100', address: { city: 'Chicago' } },
+    status: 200,
+  },
+};
+
+export const kohortPayDeleteCustomerRow: Route = {
+  name: 'KohortPayDeleteCustomer',
+  method: 'DELETE',
+  path: '/compat/kohortpay/customers/{id}',
+  entry: 'functions/kohortpay/erase.ts',
+  ...customerErasure,
+  example: {
+    org: 'ACME',
+    path: '/compat/kohortpay/customers/{id}',
+    idFrom: { row: 'KohortPayListCustomers', pointer: '/data/0/id' },
+    headers: { 'x-organisation-id': 'ACME' },
+    status: 200,
+  },
 };
 
 // The Commerce Layer dialect (under /compat/commercelayer): its client-credentials token endpoint
@@ -233,9 +437,75 @@ export const commerceLayerGetCustomerRow: Route = {
   path: '/compat/commercelayer/api/customers/{id}',
   entry: 'functions/commercelayer/read.ts',
   auth: 'token',
-  tableActions: ['dynamodb:Query'],
+  tableActions: ['dynamodb:GetItem'],
   keyPrefixes: ['organisation'],
   environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
+  example: {
+    org: 'ACME',
+    path: '/compat/commercelayer/api/customers/{id}',
+    idFrom: { row: 'CommerceLayerListCustomers', pointer: '/data/0/id' },
+    headers: { accept: 'application/vnd.api+json', 'x-organisation-id': 'ACME' },
+    credential: { tokenFrom: 'CommerceLayerToken' },
+    status: 200,
+  },
+};
+
+export const commerceLayerListCustomersRow: Route = {
+  name: 'CommerceLayerListCustomers',
+  method: 'GET',
+  path: '/compat/commercelayer/api/customers',
+  entry: 'functions/commercelayer/list.ts',
+  auth: 'token',
+  // A page of the list partitions and its records, the counters (`record_count`), the customer by its email.
+  tableActions: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+  keyPrefixes: ['organisation'],
+  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
+  example: {
+    org: 'ACME',
+    path: '/compat/commercelayer/api/customers?filter[q][email_eq]=john@example.com',
+    headers: { accept: 'application/vnd.api+json', 'x-organisation-id': 'ACME' },
+    credential: { tokenFrom: 'CommerceLayerToken' },
+    status: 200,
+  },
+};
+
+export const commerceLayerUpdateCustomerRow: Route = {
+  name: 'CommerceLayerUpdateCustomer',
+  method: 'PATCH',
+  path: '/compat/commercelayer/api/customers/{id}',
+  entry: 'functions/commercelayer/update.ts',
+  ...customerWrites,
+  auth: 'token',
+  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
+  example: {
+    org: 'ACME',
+    path: '/compat/commercelayer/api/customers/{id}',
+    idFrom: { row: 'CommerceLayerListCustomers', pointer: '/data/0/id' },
+    // The resource's id, as JSON:API requires it in the document too.
+    body: { data: { type: 'customers', id: '{id}', attributes: { reference: 'ref_789' } } },
+    contentType: 'application/vnd.api+json',
+    headers: { accept: 'application/vnd.api+json', 'x-organisation-id': 'ACME' },
+    credential: { tokenFrom: 'CommerceLayerToken' },
+    status: 200,
+  },
+};
+
+export const commerceLayerDeleteCustomerRow: Route = {
+  name: 'CommerceLayerDeleteCustomer',
+  method: 'DELETE',
+  path: '/compat/commercelayer/api/customers/{id}',
+  entry: 'functions/commercelayer/erase.ts',
+  ...customerErasure,
+  auth: 'token',
+  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
+  example: {
+    org: 'ACME',
+    path: '/compat/commercelayer/api/customers/{id}',
+    idFrom: { row: 'CommerceLayerListCustomers', pointer: '/data/0/id' },
+    headers: { accept: 'application/vnd.api+json', 'x-organisation-id': 'ACME' },
+    credential: { tokenFrom: 'CommerceLayerToken' },
+    status: 204,
+  },
 };
 
 /**
@@ -254,12 +524,26 @@ export const fallbackRow: Route = {
 
 export const routes: readonly Route[] = [
   createPurchaserRow,
+  getPurchaserRow,
+  updatePurchaserRow,
+  listPurchasesRow,
+  erasePurchaserRow,
   createCustomerRow,
+  getCustomerRow,
+  listCustomersRow,
+  updateCustomerRow,
+  eraseCustomerRow,
   kohortPayCreateCustomerRow,
   kohortPayGetCustomerRow,
+  kohortPayListCustomersRow,
+  kohortPayUpdateCustomerRow,
+  kohortPayDeleteCustomerRow,
   commerceLayerTokenRow,
   commerceLayerCreateCustomerRow,
   commerceLayerGetCustomerRow,
+  commerceLayerListCustomersRow,
+  commerceLayerUpdateCustomerRow,
+  commerceLayerDeleteCustomerRow,
   fallbackRow,
 ];
 

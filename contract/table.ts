@@ -4,13 +4,20 @@
 //
 // Item layout (single-table design; every key leads with the organisation id):
 //
-//   entity     pk                                   sk                          gsi1pk / gsi1sk
-//   purchaser  ORG#<trkref>#EMAIL#<email>           PURCHASER                   -
-//   purchase   ORG#<trkref>#EMAIL#<email>           PURCHASE#<order_ref>#<sku>  -
-//   customer   ORG#<corp>#EMAIL#<email>             CUSTOMER                    ORG#<corp>#CUSTOMER#<id> / CUSTOMER
-//   customer   ORG#<corp>#CUSTOMER#<id> (no email)  CUSTOMER                    ORG#<corp>#CUSTOMER#<id> / CUSTOMER
-//   api key    APIKEY#<key id>                      APIKEY                      APIKEYS / <created_at>#<key id>
-//   retry      IDEMPOTENCY#<key id>#<key hash>      IDEMPOTENCY                 -   (expires through TTL)
+//   entity             pk                                sk                          gsi1pk / gsi1sk
+//   purchaser          ORG#<trkref>#EMAIL#<email>        PURCHASER                   -
+//   purchase           ORG#<trkref>#EMAIL#<email>        PURCHASE#<order_ref>#<sku>  -
+//   purchaser-erased   ORG#<trkref>#PURCHASER#<id>       PURCHASER                   -   (tombstone)
+//   customer           ORG#<corp>#EMAIL#<email>          CUSTOMER                    ORG#<corp>#CUSTOMERS#<shard> / <created_at>#<id>
+//   customer-ref       ORG#<corp>#CUSTOMER#<id>          CUSTOMER                    -   (the id of a customer with an email)
+//   customer           ORG#<corp>#CUSTOMER#<id>          CUSTOMER                    ORG#<corp>#CUSTOMERS#<shard> / <created_at>#<id>   (no email)
+//   customer-erased    ORG#<corp>#CUSTOMER#<id>          CUSTOMER                    -   (tombstone)
+//   customer-count     ORG#<corp>#CUSTOMERCOUNT#<shard>  COUNT                       -   (customers of a list partition)
+//   api key            APIKEY#<key id>                   APIKEY                      APIKEYS / <created_at>#<key id>
+//   retry              IDEMPOTENCY#<key id>#<key hash>   IDEMPOTENCY                 ORG#<org>#REPLAYS#<person id> / <pk>   (expires through TTL)
+//
+// A customer with an email is created, moved (its email changed) and erased together with its id
+// item, in one transaction: reading by id is two consistent reads, never a stale index.
 //
 // functions/store/keys.ts builds these keys, validating and escaping the parts that come from users.
 
@@ -18,8 +25,8 @@ export const registryTable = {
   partitionKey: 'pk',
   sortKey: 'sk',
   /**
-   * Sparse lookup index: only items that carry gsi1pk appear in it (customers by id, the list of
-   * API keys).
+   * Sparse lookup index: only items that carry gsi1pk appear in it (each organisation's customers
+   * in creation order, the list of API keys, stored answers by the person they speak of).
    */
   indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   /** Unix-seconds attribute; items carrying it are deleted by DynamoDB once it has passed. */
@@ -42,7 +49,10 @@ export const registryTable = {
     customer: 'CUSTOMER',
     apiKey: 'APIKEY',
     idempotency: 'IDEMPOTENCY',
+    counter: 'COUNT',
   },
+  /** How many index partitions one organisation's customer list is spread over (keys.ts). */
+  customerListShards: 4,
   /** Index partition listing every API key (few items: the partners). */
   apiKeysIndexPartition: 'APIKEYS',
 } as const;

@@ -59,13 +59,14 @@ export class Api {
       throttle: { rateLimit: props.throttleRate ?? 100, burstLimit: props.throttleBurst ?? 200 },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
+        // No `$context.path`: a path may hold an email (personal data); the route key names the
+        // route by its template (`GET /v4/organisations/{trkref}/purchasers/{email}`).
         format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',
             ip: '$context.identity.sourceIp',
             time: '$context.requestTime',
             method: '$context.httpMethod',
-            path: '$context.path',
             routeKey: '$context.routeKey',
             status: '$context.status',
             responseLength: '$context.responseLength',

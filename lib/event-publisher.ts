@@ -10,7 +10,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { publisherRow } from '../contract/events.ts';
+import { announcedEntities, publisherRow } from '../contract/events.ts';
 import { failureQueue, type WatchedQueue } from './monitoring.ts';
 import { type FunctionSettings, registryFunction } from './registry-function.ts';
 
@@ -47,7 +47,7 @@ export class EventPublisher {
         filters: [
           FilterCriteria.filter({
             eventName: FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: { NewImage: { entity: { S: FilterRule.or('customer', 'purchaser', 'purchase') } } },
+            dynamodb: { NewImage: { entity: { S: FilterRule.or(...announcedEntities) } } },
           }),
         ],
       }),

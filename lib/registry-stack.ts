@@ -100,6 +100,12 @@ export class RegistryStack extends Stack {
         'two keys during the overlap (noted on the dialects issue).',
       removalPolicy,
     );
+    const cursorSecret = this.hmacKey(
+      'CursorSecret',
+      'HMAC key that signs paging cursors (functions/http/cursor.ts)',
+      'Cursors live a day; rotating it only sends clients paging at that moment back to the first page.',
+      removalPolicy,
+    );
     this.bus = new EventBus(this, 'Bus', { eventBusName: props.eventBusName ?? `purchaser-registry-${props.stage}` });
 
     const functions: FunctionSettings = {
@@ -115,6 +121,7 @@ export class RegistryStack extends Stack {
         EVENT_BUS_NAME: this.bus.eventBusName,
         API_KEY_CACHE_SECONDS: String(apiKeyCacheSeconds),
         TOKEN_SIGNING_SECRET: tokenSigningSecret.secretValue.unsafeUnwrap(),
+        CURSOR_SECRET: cursorSecret.secretValue.unsafeUnwrap(),
       },
     };
 

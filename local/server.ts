@@ -41,11 +41,13 @@ export function repositoryRoot(): URL {
   return new URL('../', import.meta.url);
 }
 
-/** One line of the access log, the fields the stack's API Gateway access log has. */
+/**
+ * One line of the access log, the fields the stack's API Gateway access log has: no path, which
+ * may hold an email (personal data); the route key names the route by its template.
+ */
 export interface AccessLogEntry {
   requestId: string;
   method: string;
-  path: string;
   routeKey: string;
   status: number;
   latencyMs: number;
@@ -91,7 +93,6 @@ export async function startLocalServer(options: {
       options.accessLog?.({
         requestId: event.requestContext.requestId,
         method,
-        path: url.pathname,
         routeKey: event.routeKey,
         status: res.statusCode,
         latencyMs: Date.now() - started,

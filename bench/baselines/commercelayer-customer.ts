@@ -1,21 +1,11 @@
 // Bare twin of CommerceLayerCreateCustomer: the access token (its signature, then its key through
-// the cache), the organisation it acts for, one PutItem of the item createCustomer stores for a
-// JSON:API document (a password, when one is sent, hashed as the real route hashes it), the
-// customer resource.
+// the cache), the organisation it acts for, the record and id item createCustomer stores for a
+// JSON:API document in one transaction (a password, when one is sent, hashed as the real route
+// hashes it), the customer resource.
 import { hashPassword } from '../../functions/customers/passwords.ts';
-import {
-  type BareHttpEvent,
-  commerceLayerCustomerBare,
-  createCustomerBare,
-  dialectCallerBare,
-  JSON_API,
-  json,
-} from './shared.ts';
+import { commerceLayerCustomerBare, createCustomerBare, JSON_API, json, withCaller } from './shared.ts';
 
-export const handler = async (event: BareHttpEvent) => {
-  const caller = await dialectCallerBare(event, 'token');
-  if (typeof caller === 'number') return json(caller, { errors: [{ status: String(caller) }] }, JSON_API);
-  const { principal, org } = caller;
+export const handler = withCaller('token', 'commercelayer', async ({ principal, org }, event) => {
   const { attributes, relationships } = JSON.parse(event.body ?? '{}').data;
   const item = await createCustomerBare({
     org,
@@ -31,4 +21,4 @@ export const handler = async (event: BareHttpEvent) => {
   });
   if (!item) return json(422, { errors: [{ code: 'VALIDATION_ERROR' }] }, JSON_API);
   return json(201, commerceLayerCustomerBare(item, event), JSON_API);
-};
+});

@@ -1,13 +1,10 @@
-// Bare twin of KohortPayGetCustomer: the API key, the organisation it acts for, one Query of the id
-// index, KohortPay's customer document.
-import { type BareHttpEvent, customerByIdBare, dialectCallerBare, json, kohortPayCustomerBare } from './shared.ts';
+// Bare twin of KohortPayGetCustomer: the API key, the organisation it acts for, the record by id
+// (two GetItems), KohortPay's customer document.
+import { customerByIdBare, json, kohortPayCustomerBare, refusal, withCaller } from './shared.ts';
 
-export const handler = async (event: BareHttpEvent) => {
-  const caller = await dialectCallerBare(event, 'api-key');
-  if (typeof caller === 'number') return json(caller, { error: { code: String(caller) } });
-  const { org } = caller;
+export const handler = withCaller('api-key', 'kohortpay', async ({ org }, event) => {
   // KohortPay shows `cus_` and the stored id's 32 hex digits (customers/ids.ts).
   const id = event.pathParameters?.id ?? '';
   const item = await customerByIdBare(org, `cust_${id.slice('cus_'.length)}`);
-  return item ? json(200, kohortPayCustomerBare(item)) : json(404, { error: { type: 'invalid_request_error' } });
-};
+  return item ? json(200, kohortPayCustomerBare(item)) : refusal.kohortpay(404);
+});

@@ -1,10 +1,11 @@
-// Commerce Layer's customer contract over the registry's customers: its JSON:API document in, its
-// resource object out (its `errors` array: errors.ts). Nothing here touches the store.
-import type { Customer, NewCustomer } from '../customers/customers.ts';
+// Commerce Layer's customer contract over the registry's customers: its JSON:API documents in, its
+// resource object and collection document out (its `errors` array: errors.ts). Nothing here
+// touches the store.
+import type { Customer, CustomerChanges, NewCustomer } from '../customers/customers.ts';
 import { presentedId } from '../customers/ids.ts';
 import type { Principal } from '../http/principal.ts';
 import type { HttpEvent } from '../http/route.ts';
-import type { CustomerDocument } from './schema.ts';
+import type { CustomerDocument, CustomerListQuery, CustomerPatchDocument } from './schema.ts';
 
 /** The customer a JSON:API document describes, for the organisation it acts for. */
 export function fromCommerceLayer(
@@ -19,10 +20,31 @@ export function fromCommerceLayer(
     external_id: attributes.reference ?? null,
     reference_origin: attributes.reference_origin ?? null,
     metadata: attributes.metadata ?? null,
-    customer_group_id: relationships?.customer_group?.data?.id ?? null,
+    customer_group_id: groupOf(relationships) ?? null,
     source_platform: principal.platform,
     created_by: principal.keyId,
     mode: principal.mode,
+  };
+}
+
+/** The customer group a document's relationships name: undefined when absent, null when emptied. */
+const groupOf = (relationships: CustomerDocument['data']['relationships']) =>
+  relationships?.customer_group === undefined ? undefined : (relationships.customer_group?.data?.id ?? null);
+
+/**
+ * What a PATCH document changes: the attributes and relationship it sends (each replaced whole,
+ * `metadata` included; null clears), nothing else.
+ */
+export function commerceLayerChanges({
+  data: { attributes = {}, relationships },
+}: CustomerPatchDocument): CustomerChanges {
+  return {
+    email: attributes.email,
+    password: attributes.password,
+    external_id: attributes.reference,
+    reference_origin: attributes.reference_origin,
+    metadata: attributes.metadata,
+    customer_group_id: groupOf(relationships),
   };
 }
 
@@ -81,5 +103,47 @@ export function toCommerceLayer(customer: Customer, collection: string) {
       ),
       meta: { mode: customer.mode },
     },
+  };
+}
+
+/** Where a page is: its number and size, and the other parameters of its query (filters, sort). */
+export type PageQuery = { readonly 'page[number]': number; readonly 'page[size]': number } & Readonly<
+  Record<string, string | number | undefined>
+>;
+
+/**
+ * A collection's `meta` (record and page counts) and `links` to the first, previous, next and last
+ * pages (`prev` and `next` only when they exist), each repeating the query's other parameters.
+ */
+export function pagination(collection: string, query: PageQuery, count: number) {
+  const { 'page[number]': number, 'page[size]': size, ...kept } = query;
+  const pageCount = Math.ceil(count / size);
+  const last = Math.max(pageCount, 1);
+  const link = (page: number) => {
+    const search = new URLSearchParams({ 'page[number]': String(page), 'page[size]': String(size) });
+    for (const [name, value] of Object.entries(kept)) if (value !== undefined) search.set(name, String(value));
+    return `${collection}?${search}`;
+  };
+  return {
+    meta: { record_count: count, page_count: pageCount },
+    links: {
+      first: link(1),
+      ...(number > 1 ? { prev: link(Math.min(number - 1, last)) } : {}),
+      ...(number < pageCount ? { next: link(number + 1) } : {}),
+      last: link(last),
+    },
+  };
+}
+
+/** Commerce Layer's collection document for the page `query` asks for, of `count` customers in all. */
+export function toCommerceLayerList(
+  customers: readonly Customer[],
+  count: number,
+  query: CustomerListQuery,
+  collection: string,
+) {
+  return {
+    data: customers.map((customer) => toCommerceLayer(customer, collection).data),
+    ...pagination(collection, query, count),
   };
 }

@@ -28,7 +28,7 @@ const fieldName = (pointer: string) => pointer.slice(pointer.lastIndexOf('/') + 
 
 /**
  * Errors as Commerce Layer writes them: `{ "errors": [{ title, detail, code, status, source }] }`,
- * the status a string; one error per invalid field, with its JSON pointer.
+ * the status a string; one error per invalid field, with its JSON pointer, or the query parameter.
  */
 function renderErrors(problem: Parameters<ErrorFormat['render']>[0]) {
   const code =
@@ -49,7 +49,20 @@ function renderErrors(problem: Parameters<ErrorFormat['render']>[0]) {
       })),
     };
   }
-  return { errors: [{ title: problem.title, detail: problem.detail, code, status, meta: { error: slugOf(problem) } }] };
+  // A query parameter at fault is named as JSON:API names it (`source.parameter`).
+  const parameter = typeof problem.parameter === 'string' && problem.parameter ? problem.parameter : undefined;
+  return {
+    errors: [
+      {
+        title: problem.title,
+        detail: problem.detail,
+        code,
+        status,
+        ...(parameter ? { source: { parameter } } : {}),
+        meta: { error: slugOf(problem) },
+      },
+    ],
+  };
 }
 
 /** The API's errors (JSON:API). */

@@ -2,8 +2,16 @@
 // (so every write that succeeded is announced, and nothing is announced that did not happen):
 //
 //   customer.created    { organisation, customer_id, external_id, source_platform, source_platform_id, created_at }
+//   customer.erased     { organisation, customer_id, erased_at }
 //   purchaser.upserted  { organisation, purchaser_id, created, changed_fields, purchases: [
 //                           { order_ref, sku, change, changed_fields, review_state, purchase_date?, contacted_at? } ] }
+//   purchaser.erased    { organisation, purchaser_id, erased_at }
+//
+// customer.created is a customer's first record only: a record moved to a new key by an email
+// change is inserted too, but with a version above 1 (records from before versions have none, and
+// were created). The erasures are announced when their tombstone appears (an insert, or for a
+// customer the id item becoming the tombstone), not when it is written again; erased_at is ISO
+// 8601 UTC as stored (to the millisecond for customers, to the second for purchasers).
 //
 // Changes of one purchaser within one batch of stream records make one event. Events name people
 // by id only: no email, name or address, and for purchasers the names of the fields that changed,
@@ -45,8 +53,13 @@ export function toDomainEvents(records: readonly DynamoDBRecord[]): DomainEvent[
     const now = image(record.dynamodb.NewImage);
     const before = record.dynamodb.OldImage ? image(record.dynamodb.OldImage) : undefined;
 
+    if (now.entity === 'customer-erased' || now.entity === 'purchaser-erased') {
+      if (before?.entity !== now.entity) events.push(erasure(now, sequence));
+      continue;
+    }
+
     if (now.entity === 'customer') {
-      if (before) continue;
+      if (before || (typeof now.version === 'number' && now.version > 1)) continue;
       events.push({
         type: 'customer.created',
         detail: {
@@ -112,6 +125,20 @@ export function toDomainEvents(records: readonly DynamoDBRecord[]): DomainEvent[
     });
   }
   return events;
+}
+
+function erasure(tombstone: Item, sequence: string): DomainEvent {
+  return tombstone.entity === 'customer-erased'
+    ? {
+        type: 'customer.erased',
+        detail: { organisation: tombstone.corporation_id, customer_id: tombstone.id, erased_at: tombstone.erased_at },
+        records: [sequence],
+      }
+    : {
+        type: 'purchaser.erased',
+        detail: { organisation: tombstone.trkref, purchaser_id: tombstone.id, erased_at: tombstone.erased_at },
+        records: [sequence],
+      };
 }
 
 const image = (attributes: NonNullable<DynamoDBRecord['dynamodb']>['NewImage']) =>

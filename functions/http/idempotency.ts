@@ -12,11 +12,16 @@
 // "Same request" means the same method, path and body bytes. Records live 24 hours (the table's
 // TTL attribute deletes them; an expired record that TTL has not removed yet is ignored). Answers
 // that say "try again" (5xx) are not kept: the record is released so the retry can run.
+//
+// A stored answer may hold personal data (the customer it created). An answer that names its
+// subject (HttpResult.subject) is filed in the lookup index under that person, and erasing the
+// person deletes it (forgetAnswersAbout).
 import { createHash, randomBytes } from 'node:crypto';
-import { registryTable } from '../../contract/table.ts';
+import { lookupIndex, registryTable } from '../../contract/table.ts';
 import type { Store } from '../store/client.ts';
 import { absent, and, equals, lessThan, or } from '../store/expression.ts';
 import { type ItemKey, idempotencyKey } from '../store/keys.ts';
+import { queryPartition } from '../store/read.ts';
 import { writeItem } from '../store/write.ts';
 import { Problem, type ProblemBody } from './problem.ts';
 import type { HttpResult } from './route.ts';
@@ -135,7 +140,8 @@ async function idempotent(
     }
     throw error;
   }
-  await complete(store, key, fingerprint, { kind: 'answer', answer });
+  const { subject, ...kept } = answer;
+  await complete(store, key, fingerprint, { kind: 'answer', answer: kept }, subject);
   return answer;
 }
 
@@ -155,10 +161,14 @@ function replay(outcome: Outcome): HttpResult {
  * request now would tell the client otherwise; an unrecorded claim expires after the lock time.
  * A failed condition means another claim replaced ours after our lock expired: theirs stands.
  */
-async function complete(store: Store, key: ItemKey, fingerprint: string, outcome: Outcome) {
+async function complete(store: Store, key: ItemKey, fingerprint: string, outcome: Outcome, subject?: string) {
+  const filed = subject ? { [lookupIndex.partitionKey]: subject, [lookupIndex.sortKey]: key.pk } : {};
   await writeItem(store, {
     update: key,
-    changes: { set: { status: 'completed', outcome: JSON.stringify(outcome) }, remove: ['locked_until'] },
+    changes: {
+      set: { status: 'completed', outcome: JSON.stringify(outcome), ...filed },
+      remove: ['locked_until'],
+    },
     condition: equals('fingerprint', fingerprint),
   }).catch(() => undefined);
 }
@@ -169,4 +179,17 @@ async function release(store: Store, key: ItemKey, fingerprint: string) {
     delete: key,
     condition: and(equals('status', 'in_progress'), equals('fingerprint', fingerprint)),
   }).catch(() => undefined);
+}
+
+/**
+ * Deletes every stored answer filed under `subject` (replaysPartition of a person being erased).
+ * The index is eventually consistent: an answer stored in the instant before may be found a
+ * moment later; erasure runs this after its own writes, so anything stored since names a tombstone.
+ */
+export async function forgetAnswersAbout(store: Store, subject: string): Promise<number> {
+  const records = await queryPartition(store, { index: true, partition: subject });
+  await Promise.all(
+    records.map((record) => writeItem(store, { delete: { pk: String(record.pk), sk: String(record.sk) } })),
+  );
+  return records.length;
 }

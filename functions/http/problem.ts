@@ -155,7 +155,7 @@ export const organisationRequired = () =>
     400,
     'organisation-required',
     'Organisation required',
-    'This credential may act for several organisations: name one in the `X-Organisation-Id` header.',
+    'This credential may act for several organisations: name one in the `X-Organisation-Id` header (or, on the native routes, the `corporation_id` query parameter).',
   );
 
 /** The route answers only in `mediaType`, and the Accept header excludes it. */
@@ -166,6 +166,25 @@ export const forbiddenOrganisation = (org: string) =>
   new Problem(403, 'forbidden-organisation', 'Forbidden', `This API key may not act for organisation "${org}".`, {
     organisation: org,
   });
+
+/** A query parameter the route does not take, or one outside its rules. */
+export const invalidQuery = (parameter: string, detail: string) =>
+  new Problem(
+    400,
+    'invalid-query',
+    'Invalid query parameter',
+    parameter ? `The query parameter ${parameter} ${detail}.` : `The query string ${detail}.`,
+    { parameter },
+  );
+
+/** A paging cursor that this API did not issue for this query and organisation, or an expired one. */
+export const invalidCursor = () =>
+  new Problem(
+    400,
+    'invalid-cursor',
+    'Invalid cursor',
+    'The cursor was not issued for this query and organisation, or it has expired: start again from the first page.',
+  );
 
 export const notFound = (detail = 'No resource exists at this path.') =>
   new Problem(404, 'not-found', 'Not found', detail);

@@ -5,6 +5,7 @@
 //     -> 406 unless Accept admits the route's media type                       (JSON:API routes)
 //     -> the organisation from the credential: X-Organisation-Id, 400 / 403    (dialect routes)
 //     -> path parameters (404) -> 403 unless the key covers the path's organisation
+//     -> query parameters (400), for routes that read them
 //     -> body size limit (413) -> media type and encoding (415), UTF-8 JSON or a form (400)  (with a body)
 //     -> handler: valibot schema (422) -> 403 unless the key covers the body's organisation
 //          -> Idempotency-Key (claim / replay) -> the route's handle(): one domain call, one response mapping
@@ -35,6 +36,7 @@ import {
   type ErrorFormat,
   forbiddenOrganisation,
   internalError,
+  invalidQuery,
   malformedForm,
   malformedJson,
   notAcceptable,
@@ -63,16 +65,24 @@ export interface HttpResult {
   readonly statusCode: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The person the answer speaks of, as their stored answers' index partition (functions/store/
+   * keys.ts `replaysPartition`): a stored answer (Idempotency-Key) is filed under it, so erasing
+   * the person deletes it too. Never sent.
+   */
+  readonly subject?: string;
 }
 
 /** What a route's handle() knows about its request. */
-export interface RouteRequest<B> {
+export interface RouteRequest<B, Q = Readonly<Record<string, string | undefined>>> {
   readonly requestId: string;
   /** The partner calling (routes with `auth: 'partner'` or `'token'`); undefined on open routes. */
   readonly principal: Principal | undefined;
   /** The organisation the request acts for, on routes that take it from the credential. */
   readonly organisation: string | undefined;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
+  /** The query string's parameters, valid for the route's `query` schema (as sent without one). */
+  readonly query: Q;
   /** The body, valid for the route's schema (undefined for routes without one). */
   readonly body: B;
   readonly event: HttpEvent;
@@ -80,20 +90,30 @@ export interface RouteRequest<B> {
   readonly log: Logger;
 }
 
-export interface RouteOptions<B> {
+export interface RouteOptions<B, Q = Readonly<Record<string, string | undefined>>> {
   readonly log: Logger;
   /** Finds the caller behind the Authorization header: required when the row's auth is `partner` or `token`. */
   readonly authenticate?: Authenticate;
   /** Checks the path parameters before the body is read; a failure is a 404 naming the parameter. */
   readonly pathParameters?: v.GenericSchema;
   /**
+   * Checks the query string's parameters (API Gateway joins a repeated one with commas) before the
+   * body is read; a failure is a 400 naming the parameter.
+   */
+  readonly query?: v.GenericSchema<unknown, Q>;
+  /**
    * The organisation the request acts for: outside the caller's key, the answer is 403. Named by a
    * path parameter, it is checked before the body is read (a caller learns nothing about another
    * organisation's validation rules); named in the body, once the body is valid. `credential`: the
    * key's own organisation, or for a key with several, the one the `X-Organisation-Id` header
-   * names (400 without it), before the body is read.
+   * names (400 without it), before the body is read. `{ queryParameter }`: the same, a query
+   * parameter naming it first (the native contract's `?corporation_id=`).
    */
-  readonly organisation?: { readonly pathParameter: string } | ((body: B) => string) | 'credential';
+  readonly organisation?:
+    | { readonly pathParameter: string }
+    | ((body: B) => string)
+    | 'credential'
+    | { readonly queryParameter: string };
   /**
    * The media type the route speaks, when it is not plain JSON (JSON:API's
    * `application/vnd.api+json`): a body must be sent as exactly it (415), an Accept header must admit
@@ -109,13 +129,13 @@ export interface RouteOptions<B> {
    * for a route that serves several contracts (the catch-all), chosen per request.
    */
   readonly errorFormat?: ErrorFormat | ((event: HttpEvent) => ErrorFormat);
-  readonly handle: (request: RouteRequest<B>) => Promise<HttpResult>;
+  readonly handle: (request: RouteRequest<B, Q>) => Promise<HttpResult>;
 }
 
 /** A route that takes a JSON body, valid for `body`. */
-export function jsonRoute<S extends v.GenericSchema>(
+export function jsonRoute<S extends v.GenericSchema, Q = Readonly<Record<string, string | undefined>>>(
   row: Route,
-  options: RouteOptions<v.InferOutput<S>> & { readonly body: S },
+  options: RouteOptions<v.InferOutput<S>, Q> & { readonly body: S },
 ): HttpHandler {
   return build(
     row,
@@ -126,7 +146,10 @@ export function jsonRoute<S extends v.GenericSchema>(
 }
 
 /** A route that reads no body. */
-export function plainRoute(row: Route, options: RouteOptions<undefined>): HttpHandler {
+export function plainRoute<Q = Readonly<Record<string, string | undefined>>>(
+  row: Route,
+  options: RouteOptions<undefined, Q>,
+): HttpHandler {
   return build(row, options, [], () => undefined);
 }
 
@@ -139,6 +162,8 @@ interface RequestState {
   readonly routeLog: Logger;
   principal: Principal | undefined;
   organisation: string | undefined;
+  /** The query string's parameters as the route's `query` schema read them (the event is left as sent). */
+  query: unknown;
   /** The request's own logger (with its ids), made on first use: see logOf. */
   log: Logger | undefined;
 }
@@ -146,9 +171,9 @@ interface RequestState {
 type HttpContext = Context & { readonly http: RequestState };
 type HttpMiddleware = MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext>;
 
-function build<B>(
+function build<B, Q>(
   row: Route,
-  options: RouteOptions<B>,
+  options: RouteOptions<B, Q>,
   bodyMiddlewares: HttpMiddleware[],
   readBody: (event: HttpEvent) => B,
 ): HttpHandler {
@@ -164,12 +189,18 @@ function build<B>(
   // The request budget below replaces middy's own early timeout (one timer per request, not two).
   const stack = middy<HttpEvent, HttpResponse, Error, HttpContext>({ timeoutEarlyInMillis: 0 })
     .use([
-      boundary(authenticate, row.auth === 'token' ? 'token' : 'api-key', errors),
+      boundary(authenticate, row.auth === 'token' ? 'token' : 'api-key', errors, row.path),
       // Only the steps a route has: each middleware is a call on every request, taken or not.
       ...(options.mediaType ? [acceptable(options.mediaType)] : []),
-      ...(organisation === 'credential' ? [credentialOrganisation()] : []),
+      ...(organisation === 'credential' ? [credentialOrganisation(undefined)] : []),
+      ...(typeof organisation === 'object' && 'queryParameter' in organisation
+        ? [credentialOrganisation(organisation.queryParameter)]
+        : []),
       ...(options.pathParameters ? [validatePath(options.pathParameters)] : []),
-      ...(typeof organisation === 'object' ? [authorisePath(organisation.pathParameter)] : []),
+      ...(typeof organisation === 'object' && 'pathParameter' in organisation
+        ? [authorisePath(organisation.pathParameter)]
+        : []),
+      ...(options.query ? [validateQuery(options.query)] : []),
       ...bodyMiddlewares,
     ])
     .handler(async (event, context) => {
@@ -177,11 +208,12 @@ function build<B>(
       const body = readBody(event);
       const { principal } = state;
       if (typeof organisation === 'function' && principal) authorise(principal, organisation(body));
-      const request: RouteRequest<B> = {
+      const request: RouteRequest<B, Q> = {
         requestId: state.requestId,
         principal,
         organisation: state.organisation,
         pathParameters: event.pathParameters ?? {},
+        query: (state.query ?? event.queryStringParameters ?? {}) as Q,
         body,
         event,
         get log() {
@@ -220,6 +252,7 @@ function build<B>(
       routeLog,
       principal: undefined,
       organisation: undefined,
+      query: undefined,
       log: undefined,
     };
     // Still running when the budget is spent: 503, and the 503 says repeating is safe.
@@ -249,11 +282,16 @@ const encodingOf = ({ base64 }: RequestState['received']) => (base64 ? 'base64' 
 const bytesOf = (received: RequestState['received']) =>
   received.body === undefined ? Buffer.alloc(0) : Buffer.from(received.body, encodingOf(received));
 
-/** The caller (401 unless `authenticate` finds a valid credential) and every error in the route's format. */
+/**
+ * The caller (401 unless `authenticate` finds a valid credential) and every error in the route's
+ * format. `path` is the route's path template: what the debug line logs, as a path may hold an
+ * email (personal data, never logged).
+ */
 function boundary(
   authenticate: Authenticate | undefined,
   credential: Credential,
   errors: (event: HttpEvent) => ErrorFormat,
+  path: string,
 ): HttpMiddleware {
   const finish = (event: HttpEvent, state: RequestState, response: HttpResponse) => {
     // API Gateway's access log records every request (id, route, status, latency); the function
@@ -261,7 +299,7 @@ function boundary(
     if (state.routeLog.enabled('debug')) {
       logOf(state).debug('request', {
         method: event.requestContext?.http?.method,
-        path: event.rawPath,
+        path,
         status: response.statusCode,
         duration_ms: Date.now() - state.startedAt,
       });
@@ -324,12 +362,14 @@ function authorise(principal: Principal, org: string) {
  * The organisation a request acts for, from its credential: the key's only one, or the one named by
  * `X-Organisation-Id` (which must be the key's: 403 otherwise); 400 when a key with several names none.
  */
-function credentialOrganisation(): HttpMiddleware {
+function credentialOrganisation(queryParameter: string | undefined): HttpMiddleware {
   return {
     before({ event, context }) {
       const { principal } = context.http;
       if (!principal) return;
-      const named = event.headers['x-organisation-id']?.trim();
+      const named =
+        (queryParameter === undefined ? undefined : event.queryStringParameters?.[queryParameter]?.trim()) ||
+        event.headers['x-organisation-id']?.trim();
       if (named) authorise(principal, named);
       else if (principal.orgs.length !== 1) throw organisationRequired();
       context.http.organisation = named || principal.orgs[0];
@@ -342,6 +382,20 @@ function acceptable(mediaType: string): HttpMiddleware {
   return {
     before({ event }) {
       if (!accepts(event.headers.accept, mediaType)) throw notAcceptable(mediaType);
+    },
+  };
+}
+
+/** The query string's parameters, valid for `schema` (its output on `context.http`), or a 400 naming one. */
+function validateQuery(schema: v.GenericSchema): HttpMiddleware {
+  return {
+    before({ event, context }) {
+      const result = v.safeParse(schema, event.queryStringParameters ?? {}, { abortPipeEarly: true });
+      if (!result.success) {
+        const [first] = fieldErrors(result.issues);
+        throw invalidQuery(first?.pointer.slice(1) ?? '', first?.detail ?? 'is not valid');
+      }
+      context.http.query = result.output;
     },
   };
 }

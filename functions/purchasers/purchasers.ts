@@ -1,4 +1,5 @@
-// Purchasers and their purchases (Reevoo Platform API v4): create-or-update, and read back.
+// Purchasers and their purchases (Reevoo Platform API v4): create-or-update, update, and read back
+// (erasure: erasure.ts).
 //
 // One purchaser per (trkref, normalised email). Its purchases live in the same partition, one item
 // each, keyed by order_ref + sku. A create-or-update costs at most two sequential round trips, and
@@ -14,11 +15,19 @@
 //      token, so a purchase another request (or a review event) stored meanwhile keeps its state.
 //
 // No item is read, modified in memory and written back whole: concurrent requests for the same
-// purchaser each add their purchases without overwriting each other's.
+// purchaser each add their purchases without overwriting each other's. An update of a purchaser
+// that was read is conditional on its id: one erased meanwhile is not brought back under that id.
+//
+// Reading is one Query of the purchaser's partition (sort keys beginning PURCHASE: the purchaser
+// and its purchases, not a customer sharing the partition), one round trip per 1 MB of its items.
+// Purchases are answered newest first: by when they were registered (created_at, to the second),
+// ties by order_ref then sku; a purchase only review events know (pending_order) has no
+// registration time and comes last.
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/client.ts';
 import { decoder, type Item, read } from '../store/codec.ts';
-import { absent, type Condition, differs, exists, or } from '../store/expression.ts';
+import { StoreBusyError } from '../store/errors.ts';
+import { absent, and, type Condition, differs, equals, exists, or } from '../store/expression.ts';
 import { type ItemKey, itemKey, normaliseEmail, PURCHASER_FAMILY, purchaseKeyIn, purchaserKey } from '../store/keys.ts';
 import { getItems, queryPartition } from '../store/read.ts';
 import { itemAbsent, writeItem } from '../store/write.ts';
@@ -59,11 +68,32 @@ export const newPurchaserId = () => `pur_${randomBytes(16).toString('hex')}`;
 /** ISO 8601 in UTC, to the second: `2014-10-15T13:27:25Z`. */
 export const isoSeconds = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
 
+/** Creates the purchaser, or updates it, and adds the purchases it has not seen. */
 export async function upsertPurchaser(
   store: Store,
   request: UpsertPurchaserInput,
   deps: PurchaserDeps,
 ): Promise<UpsertPurchaserResult> {
+  const result = await save(store, request, deps, false);
+  if (!result) throw new Error('a create-or-update answered no purchaser');
+  return result;
+}
+
+/** As upsertPurchaser, for a purchaser that exists: undefined (nothing written) when there is none. */
+export function updatePurchaser(
+  store: Store,
+  request: UpsertPurchaserInput,
+  deps: PurchaserDeps,
+): Promise<UpsertPurchaserResult | undefined> {
+  return save(store, request, deps, true);
+}
+
+async function save(
+  store: Store,
+  request: UpsertPurchaserInput,
+  deps: PurchaserDeps,
+  existingOnly: boolean,
+): Promise<UpsertPurchaserResult | undefined> {
   const input = { ...request, email: normaliseEmail(request.email) };
   const key = purchaserKey(input.trkref, input.email);
   const now = isoSeconds(deps.now());
@@ -87,6 +117,7 @@ export async function upsertPurchaser(
   const found = await getItems(store, [key, ...[...requested.values()].map((r) => r.key)]);
   for (const item of found) stored.set(String(item.sk), item);
   const existing = stored.get(key.sk);
+  if (existingOnly && !existing) return undefined;
   const purchaserId = typeof existing?.id === 'string' ? existing.id : (deps.newPurchaserId ?? newPurchaserId)();
   const toWrite = [...requested.values()].filter(({ key: purchaseKey, purchase }) => {
     const item = stored.get(purchaseKey.sk);
@@ -97,7 +128,7 @@ export async function upsertPurchaser(
 
   const [saved, ...written] = await Promise.all([
     !existing || changesPurchaser(existing, input.fields)
-      ? savePurchaser(store, key, input, now, purchaserId)
+      ? savePurchaser(store, key, input, now, purchaserId, existing !== undefined)
       : { item: existing, created: false, changed: false },
     ...toWrite.map((r) => savePurchase(store, r.key, input, r.purchase, now, deps.newReviewToken(), purchaserId)),
   ]);
@@ -121,25 +152,88 @@ export async function upsertPurchaser(
   };
 }
 
-/** The purchaser with all its stored purchases, or undefined when there is none. */
+/** The purchaser with all its stored purchases (newest first), or undefined when there is none. */
 export async function getPurchaser(
   store: Store,
   trkref: string,
   email: string,
 ): Promise<{ purchaser: Purchaser; purchases: Purchase[] } | undefined> {
+  const found = await readPartition(store, trkref, email);
+  return (
+    found && { purchaser: toPurchaser(found.purchaser), purchases: found.purchases.map(({ item }) => toPurchase(item)) }
+  );
+}
+
+/** A page of a purchaser's purchases. */
+export interface PurchasesPage {
+  readonly purchases: Purchase[];
+  /** Where the next page starts, when there is one (opaque: seal it in a cursor). */
+  readonly next?: string;
+}
+
+/**
+ * Up to `limit` of the purchaser's purchases, newest first, from after `after` (a page's `next`);
+ * undefined when there is no such purchaser. A position is a place in the order, not an item: a
+ * purchase registered since the first page (newer) is not on the later pages, and none is twice.
+ */
+export async function listPurchases(
+  store: Store,
+  trkref: string,
+  email: string,
+  page: { readonly limit: number; readonly after?: string | undefined },
+): Promise<PurchasesPage | undefined> {
+  const found = await readPartition(store, trkref, email);
+  if (!found) return undefined;
+  const after = page.after === undefined ? undefined : (JSON.parse(page.after) as Position);
+  const rest = after ? found.purchases.filter(({ at }) => byNewest(at, after) > 0) : found.purchases;
+  const taken = rest.slice(0, page.limit);
+  const last = taken.at(-1);
+  return {
+    purchases: taken.map(({ item }) => toPurchase(item)),
+    ...(rest.length > taken.length && last ? { next: JSON.stringify(last.at) } : {}),
+  };
+}
+
+/** The purchaser item and its purchases' items, newest first (one Query a MB), or undefined. */
+async function readPartition(store: Store, trkref: string, email: string) {
   const key = purchaserKey(trkref, email);
   const items = await queryPartition(store, { partition: key.pk, sortKeyPrefix: PURCHASER_FAMILY });
   const purchaser = items.find((item) => item.sk === key.sk);
   if (!purchaser) return undefined;
-  return { purchaser: toPurchaser(purchaser), purchases: items.filter((item) => item !== purchaser).map(toPurchase) };
+  const purchases = items
+    .filter((item) => item !== purchaser)
+    .map((item) => ({ item, at: positionOf(item) }))
+    .sort((a, b) => byNewest(a.at, b.at));
+  return { purchaser, purchases };
 }
+
+/** Where a purchase stands in the order: when it was registered ("" for none yet), its sort key. */
+type Position = readonly [registered: string, sk: string];
+const positionOf = (item: Item): Position => [
+  typeof item.created_at === 'string' ? item.created_at : '',
+  String(item.sk),
+];
+
+/** Negative when `a` comes first: newer, or as new with the smaller sort key (order_ref, then sku). */
+const byNewest = (a: Position, b: Position) => {
+  if (a[0] !== b[0]) return a[0] > b[0] ? -1 : 1;
+  return a[1] === b[1] ? 0 : a[1] < b[1] ? -1 : 1;
+};
 
 /**
  * Sets the sent fields, keeps id and created_at, and counts versions (version 1: created by this
  * request), only if the item is new or a sent field differs from what is stored. When nothing
- * would change, the stored purchaser comes back from the failed condition: it is the answer.
+ * would change, the stored purchaser comes back from the failed condition: it is the answer. A
+ * purchaser that was read (`existed`) is only updated while it is still the one with id `id`.
  */
-async function savePurchaser(store: Store, key: ItemKey, input: UpsertPurchaserInput, now: string, id: string) {
+async function savePurchaser(
+  store: Store,
+  key: ItemKey,
+  input: UpsertPurchaserInput,
+  now: string,
+  id: string,
+  existed: boolean,
+) {
   const set: Record<string, unknown> = {
     entity: 'purchaser',
     trkref: input.trkref,
@@ -147,7 +241,7 @@ async function savePurchaser(store: Store, key: ItemKey, input: UpsertPurchaserI
     updated_at: now,
   };
   const remove: string[] = [];
-  const changes: Condition[] = [itemAbsent];
+  const changes: Condition[] = [];
   for (const field of PURCHASER_FIELDS) {
     if (!(field in input.fields)) continue;
     const value = input.fields[field];
@@ -162,15 +256,16 @@ async function savePurchaser(store: Store, key: ItemKey, input: UpsertPurchaserI
   const result = await writeItem(store, {
     update: key,
     changes: { set, remove, setIfAbsent: { id, created_at: now }, add: { version: 1 } },
-    condition: or(...changes),
+    condition: existed ? and(equals('id', id), or(...changes)) : or(itemAbsent, ...changes),
     returnNew: true,
   });
   if (result.written && result.item) return { item: result.item, created: result.item.version === 1, changed: true };
-  // The id this request would set is only there if this request created the purchaser: the SDK
-  // retried a write whose first attempt landed (its answer lost), and the retry found it.
-  if (!result.written && result.old?.id === id) return { item: result.old, created: true, changed: true };
+  // The id this request would set is only there if this request wrote it: the SDK retried a write
+  // whose first attempt landed (its answer lost), and the retry found it.
+  if (!result.written && result.old?.id === id) return { item: result.old, created: !existed, changed: true };
   if (!result.written && result.old) return { item: result.old, created: false, changed: false };
-  throw new Error('purchaser update answered no item');
+  // Read, then gone before the write: erased meanwhile. Repeating the request is safe.
+  throw new StoreBusyError('the purchaser was erased during this request');
 }
 
 /** Whether writing `fields` would change the stored purchaser. */

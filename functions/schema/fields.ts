@@ -251,3 +251,19 @@ export const metadata = v.pipe(
 
 /** A password as chosen: 8 to 256 characters, not trimmed (spaces are part of it). */
 export const password = v.pipe(string(), wellFormed, minChars(8), maxChars(256));
+
+// Query parameters of routes that page with cursors.
+
+const LIMIT = 'must be a whole number from 1 to 100';
+
+/** `limit`: a page of 1 to 100 (25 unless sent), from its digits. */
+export const pageLimit = v.optional(
+  v.pipe(v.string(), v.regex(/^\d{1,3}$/, LIMIT), v.transform(Number), v.minValue(1, LIMIT), v.maxValue(100, LIMIT)),
+  '25',
+);
+
+/** `cursor`: where the previous page ended, as it answered it (functions/http/cursor.ts checks it). */
+export const pageCursor = v.optional(v.pipe(v.string(), v.nonEmpty('must not be empty')));
+
+/** What a strict query schema says of a parameter the route does not take. */
+export const NOT_A_PARAMETER = 'is not a parameter this route takes';

@@ -90,10 +90,63 @@ export const customerKey = (
   sk: sortKeys.customer,
 });
 
-/** Every customer is in the lookup index by id. */
-export const customerIndexKey = (corporationId: string, id: string): IndexKey => ({
-  gsi1pk: customerIdPartition(corporationId, id),
-  gsi1sk: sortKeys.customer,
+/**
+ * A customer's id item: for a customer without an email, the customer itself; for one with an
+ * email, a reference to its record (the email), so reading by id is consistent; after erasure, the
+ * tombstone.
+ */
+export const customerIdKey = (corporationId: string, id: string): ItemKey => ({
+  pk: customerIdPartition(corporationId, id),
+  sk: sortKeys.customer,
+});
+
+/**
+ * The lookup index partitions listing one organisation's customers: its writes are spread over
+ * `customerListShards` partitions (by a hash of the id), so a tenant adding thousands a second
+ * does not concentrate them on one index partition. Listing reads them all and merges.
+ */
+export const customerListPartitions = (corporationId: string): string[] =>
+  Array.from({ length: registryTable.customerListShards }, (_, shard) => customerListPartition(corporationId, shard));
+
+const customerListPartition = (corporationId: string, shard: number) => `${orgPrefix(corporationId)}CUSTOMERS#${shard}`;
+
+/** Where a customer is listed: its shard, ordered by creation time then id (neither ever changes). */
+export const customerListKey = (corporationId: string, id: string, createdAt: string): IndexKey => ({
+  gsi1pk: customerListPartition(corporationId, shardOf(id)),
+  gsi1sk: `${createdAt}#${escapePart(id)}`,
+});
+
+/**
+ * The counter of one list partition's customers (one item per partition, apart from the records:
+ * each takes its own share of the writes). Totals read the organisation's counters in one batch.
+ */
+export const customerCounterKey = (corporationId: string, id: string): ItemKey =>
+  customerCounterKeys(corporationId)[shardOf(id)] as ItemKey;
+
+export const customerCounterKeys = (corporationId: string): ItemKey[] =>
+  Array.from({ length: registryTable.customerListShards }, (_, shard) => ({
+    pk: `${orgPrefix(corporationId)}CUSTOMERCOUNT#${shard}`,
+    sk: sortKeys.counter,
+  }));
+
+/** FNV-1a of the id, modulo the shard count: stable, and even for random ids. */
+function shardOf(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % registryTable.customerListShards;
+}
+
+/**
+ * The index partition filing the stored answers (Idempotency-Key) that speak of one person, by
+ * their id: erasing the person finds and deletes them there.
+ */
+export const replaysPartition = (org: string, personId: string): string =>
+  `${orgPrefix(org)}REPLAYS#${escapePart(personId)}`;
+
+/** A purchaser's tombstone after erasure: its id and organisation, no personal data. */
+export const purchaserTombstoneKey = (trkref: string, purchaserId: string): ItemKey => ({
+  pk: `${orgPrefix(trkref)}PURCHASER#${escapePart(purchaserId)}`,
+  sk: sortKeys.purchaser,
 });
 
 /** An API key's item (not tenant data: one key may act for several organisations). */

@@ -5,6 +5,7 @@ import { lookupIndex, registryTable } from '../../contract/table.ts';
 import type { Store } from './client.ts';
 import type { Item } from './codec.ts';
 import { StoreBusyError } from './errors.ts';
+import { buildExpression, type Condition } from './expression.ts';
 import type { ItemKey } from './keys.ts';
 
 /** The item at `key` (strongly consistent), or undefined. */
@@ -75,6 +76,72 @@ export async function queryPartition(
     cursor = page.LastEvaluatedKey;
   } while (cursor);
   return items;
+}
+
+/** One page of one lookup index partition, in sort key order, from after `after` (exclusive). */
+export async function queryIndexPage(
+  store: Store,
+  query: {
+    readonly partition: string;
+    /** The sort key the page starts after. */
+    readonly after?: string;
+    /** Items to evaluate (before `filter`): DynamoDB stops there, or at 1 MB. */
+    readonly limit: number;
+    readonly descending?: boolean;
+    readonly filter?: Condition;
+  },
+): Promise<{
+  readonly items: Item[] /** The last sort key evaluated, when the partition has more. */;
+  readonly last?: string;
+}> {
+  const filter = query.filter ? buildExpression({ condition: query.filter }) : {};
+  const after = query.after === undefined ? '' : query.descending ? ' AND #sk < :after' : ' AND #sk > :after';
+  const page = await store.doc.send(
+    new QueryCommand({
+      TableName: store.tableName,
+      IndexName: lookupIndex.name,
+      KeyConditionExpression: `#pk = :pk${after}`,
+      ...(filter.ConditionExpression ? { FilterExpression: filter.ConditionExpression } : {}),
+      ExpressionAttributeNames: {
+        '#pk': lookupIndex.partitionKey,
+        ...(query.after === undefined ? {} : { '#sk': lookupIndex.sortKey }),
+        ...filter.ExpressionAttributeNames,
+      },
+      ExpressionAttributeValues: {
+        ':pk': query.partition,
+        ...(query.after === undefined ? {} : { ':after': query.after }),
+        ...filter.ExpressionAttributeValues,
+      },
+      Limit: query.limit,
+      ScanIndexForward: !query.descending,
+    }),
+  );
+  const last = page.LastEvaluatedKey?.[lookupIndex.sortKey];
+  return { items: page.Items ?? [], ...(typeof last === 'string' ? { last } : {}) };
+}
+
+/** How many items one lookup index partition holds (matching `filter`), every page counted. */
+export async function countIndexPartition(store: Store, partition: string, filter?: Condition): Promise<number> {
+  const expression = filter ? buildExpression({ condition: filter }) : {};
+  let count = 0;
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.send(
+      new QueryCommand({
+        TableName: store.tableName,
+        IndexName: lookupIndex.name,
+        KeyConditionExpression: '#pk = :pk',
+        ...(expression.ConditionExpression ? { FilterExpression: expression.ConditionExpression } : {}),
+        ExpressionAttributeNames: { '#pk': lookupIndex.partitionKey, ...expression.ExpressionAttributeNames },
+        ExpressionAttributeValues: { ':pk': partition, ...expression.ExpressionAttributeValues },
+        Select: 'COUNT',
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    count += page.Count ?? 0;
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return count;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

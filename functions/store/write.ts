@@ -2,12 +2,19 @@
 // "written" (with the item as now stored, when asked) or "condition failed" with the item as it
 // was, read in the same call (ReturnValuesOnConditionCheckFailure): a caller that loses a race
 // learns why without a second round trip.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { registryTable } from '../../contract/table.ts';
 import type { Store } from './client.ts';
 import type { Item } from './codec.ts';
+import { StoreBusyError } from './errors.ts';
 import { absent, buildExpression, type Changes, type Condition, exists } from './expression.ts';
 import type { ItemKey } from './keys.ts';
 
@@ -60,5 +67,72 @@ export async function writeItem(store: Store, write: ItemWrite): Promise<WriteRe
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     // The document client does not translate the item carried by the exception.
     return { written: false, old: error.Item ? unmarshall(error.Item) : undefined };
+  }
+}
+
+/** What became of each write of a transaction that did not happen. */
+export type TransactionResult =
+  | { readonly written: true }
+  | {
+      readonly written: false;
+      /** Per write, in order: whether its condition failed, and the item as it was (if any). */
+      readonly failed: readonly { readonly conditionFailed: boolean; readonly old?: Item }[];
+    };
+
+/**
+ * Several writes (at most 100 items, each key once) that all happen or none do. A failed condition
+ * answers which writes failed and the items as they were. A conflict with another transaction on
+ * the same items (two creates of one email at once) is tried again a few times with jittered
+ * backoff, so the loser meets the winner's item as a failed condition; still conflicting, or
+ * throttled, it is a StoreBusyError (503: repeating is safe).
+ */
+export async function writeItems(store: Store, writes: readonly ItemWrite[]): Promise<TransactionResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transact(store, writes);
+    } catch (error) {
+      if (!(error instanceof StoreBusyError) || attempt >= TRANSACTION_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+    }
+  }
+}
+
+const TRANSACTION_ATTEMPTS = 4;
+
+async function transact(store: Store, writes: readonly ItemWrite[]): Promise<TransactionResult> {
+  const TableName = store.tableName;
+  const TransactItems = writes.map((write): NonNullable<TransactWriteCommandInput['TransactItems']>[number] => {
+    const onFailure = write.condition ? ({ ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as const) : {};
+    if ('put' in write) {
+      return { Put: { TableName, Item: write.put, ...buildExpression({ condition: write.condition }), ...onFailure } };
+    }
+    if ('update' in write) {
+      const expression = buildExpression({ changes: write.changes, condition: write.condition });
+      const UpdateExpression = expression.UpdateExpression ?? '';
+      return { Update: { TableName, Key: write.update, ...expression, UpdateExpression, ...onFailure } };
+    }
+    return {
+      Delete: { TableName, Key: write.delete, ...buildExpression({ condition: write.condition }), ...onFailure },
+    };
+  });
+  try {
+    await store.doc.send(new TransactWriteCommand({ TransactItems }));
+    return { written: true };
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = error.CancellationReasons ?? [];
+    if (!reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) {
+      throw new StoreBusyError(`transaction cancelled: ${reasons.map((reason) => reason.Code).join(', ')}`);
+    }
+    return {
+      written: false,
+      failed: writes.map((_, i) => {
+        const reason = reasons[i];
+        return {
+          conditionFailed: reason?.Code === 'ConditionalCheckFailed',
+          ...(reason?.Item ? { old: unmarshall(reason.Item) } : {}),
+        };
+      }),
+    };
   }
 }

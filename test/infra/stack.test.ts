@@ -110,6 +110,17 @@ describe('API', () => {
       },
     });
   });
+
+  it('access logs name the route by its template, never the path (it may hold an email)', () => {
+    const [stage] = resources('AWS::ApiGatewayV2::Stage').map(([, r]) => r.Properties);
+    const format = JSON.parse(stage.AccessLogSettings.Format) as Record<string, string>;
+    expect(format.routeKey).toBe('$context.routeKey');
+    // Every variable that carries the requested path or its parameters.
+    for (const value of Object.values(format)) {
+      expect(value).not.toMatch(/\$context\.(path|resourcePath|http\.path|requestOverride)|\$input\.params/);
+    }
+    expect(Object.keys(format)).not.toContain('path');
+  });
 });
 
 describe('table', () => {
@@ -281,10 +292,12 @@ describe('events out', () => {
     });
   });
 
-  it('is woken only by changes to customers, purchasers and purchases', () => {
+  it('is woken only by changes to customers, purchasers and purchases, and by their erasure tombstones', () => {
     expect(JSON.parse(mapping().FilterCriteria.Filters[0].Pattern)).toEqual({
       eventName: ['INSERT', 'MODIFY'],
-      dynamodb: { NewImage: { entity: { S: ['customer', 'purchaser', 'purchase'] } } },
+      dynamodb: {
+        NewImage: { entity: { S: ['customer', 'customer-erased', 'purchaser', 'purchase', 'purchaser-erased'] } },
+      },
     });
   });
 

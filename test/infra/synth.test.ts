@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestRow, publisherRow } from '../../contract/events.ts';
-import { createCustomerRow, routes } from '../../contract/routes.ts';
+import { createCustomerRow, matchRoute, routes } from '../../contract/routes.ts';
 import { createApiKey } from '../../functions/auth/api-keys.ts';
 import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
-import { exampleRequests } from '../../local/examples.ts';
+import { exampleRequests, valueAt } from '../../local/examples.ts';
 import { createTestTable, dynamoEndpoint } from '../support/dynamo.ts';
 import { httpEvent } from '../support/events.ts';
 
@@ -61,6 +61,7 @@ describe('the bundles', () => {
       REVIEW_BASE_URL: 'https://reviews.example.com',
       REVIEW_URL_SECRET: 'bundle-test-secret-bundle-test-secret',
       TOKEN_SIGNING_SECRET: 'bundle-token-secret-bundle-token-secret',
+      CURSOR_SECRET: 'bundle-cursor-secret-bundle-cursor-secret',
       EVENT_BUS_NAME: 'bundle-test-bus',
       LOG_LEVEL: 'silent',
     };
@@ -82,10 +83,21 @@ describe('the bundles', () => {
       const headers = Object.fromEntries(
         Object.entries(example.headers).map(([name, value]) => [name, value.replace('$TOKEN', accessToken)]),
       );
-      const result = run(
-        example.route.name,
-        httpEvent({ path: example.path, body: example.body, headers, pathParameters: { trkref: 'ACME' } }),
-      );
+      const id = example.idFrom
+        ? String(valueAt(JSON.parse(answered.get(example.idFrom.row)!.body), example.idFrom.pointer))
+        : '';
+      // As API Gateway hands it over: the path's parameters by the route, the query string apart.
+      const [path = '', query] = example.path.replace('$ID', id).split('?');
+      const match = matchRoute(example.method, path);
+      const event = httpEvent({
+        method: example.method,
+        path,
+        body: example.body?.replace('$ID', id),
+        headers,
+        pathParameters: match.kind === 'route' ? match.pathParameters : {},
+      });
+      if (query) event.queryStringParameters = Object.fromEntries(new URLSearchParams(query));
+      const result = run(example.route.name, event);
       expect(result.statusCode, example.route.name).toBe(example.route.example!.status ?? 201);
       answered.set(example.route.name, result);
     }

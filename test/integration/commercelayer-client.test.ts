@@ -321,3 +321,140 @@ describe('@commercelayer/sdk against the customers API', () => {
     expect(customer.id).toMatch(CUSTOMER_ID);
   });
 });
+
+describe('@commercelayer/sdk listing, updating and deleting customers', () => {
+  // A list response is an Array subclass: its own map() answers another one (with `meta`), not an array.
+  const ids = (list: Iterable<{ id: string }>) => Array.from(list, (customer) => customer.id);
+
+  it('pages through 41 customers with pageSize and pageNumber: each once, in creation order, with its counts', async () => {
+    // An organisation of this test alone, so the counts are exact.
+    const org = `CL_LIST_${unique()}`;
+    const cl = sdk(await tokenFor(await keyFor([org])), org);
+    const created: string[] = [];
+    for (let batch = 0; batch < 41; batch += 8) {
+      const made = await Promise.all(
+        Array.from({ length: Math.min(8, 41 - batch) }, (_, i) =>
+          cl.customers.create({ email: emailFor(`list${batch + i}`) }),
+        ),
+      );
+      created.push(...made.map((customer) => customer.id));
+    }
+    const byTime = await Promise.all(created.map((id) => cl.customers.retrieve(id)));
+    const oldestFirst = byTime
+      .sort((a, b) => (a.created_at === b.created_at ? 0 : a.created_at < b.created_at ? -1 : 1))
+      .map((customer) => customer.created_at);
+
+    const seen: string[] = [];
+    const times: string[] = [];
+    let pageNumber = 1;
+    for (;;) {
+      const page = await cl.customers.list({ pageSize: 12, pageNumber });
+      const asked = new URL(exchanges.at(-1)!.url);
+      expect(asked.pathname).toBe('/api/customers');
+      expect(Object.fromEntries(asked.searchParams)).toEqual({
+        'page[size]': '12',
+        'page[number]': String(pageNumber),
+      });
+      expect(page.recordCount).toBe(41);
+      expect(page.pageCount).toBe(4);
+      expect(page.length).toBe(pageNumber < 4 ? 12 : 5);
+      seen.push(...ids(page));
+      times.push(...Array.from(page, (customer) => customer.created_at));
+      expect(page.hasPrevPage()).toBe(pageNumber > 1);
+      if (!page.hasNextPage()) break;
+      pageNumber++;
+    }
+    expect(pageNumber).toBe(4);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual([...created].sort());
+    expect(times).toEqual(oldestFirst);
+
+    // Its defaults (page 1 of 10), its count(), and newest first.
+    const first = await cl.customers.list();
+    expect(exchanges.at(-1)!.url).toBe(`https://${org.toLowerCase()}.${DOMAIN}/api/customers?page%5Bnumber%5D=1`);
+    expect(ids(first)).toEqual(seen.slice(0, 10));
+    expect([first.recordCount, first.pageCount, first.hasNextPage()]).toEqual([41, 5, true]);
+    expect(await cl.customers.count()).toBe(41);
+    const newest = await cl.customers.list({ sort: { created_at: 'desc' }, pageSize: 25 });
+    expect(ids(newest)).toEqual(seen.slice(-25).reverse());
+  });
+
+  it('filters by email_eq, whatever its case', async () => {
+    const cl = sdk(await tokenFor(await keyFor([ORG])));
+    const email = emailFor('filtered');
+    const customer = await cl.customers.create({ email });
+    await cl.customers.create({ email: emailFor('unfiltered') });
+    const found = await cl.customers.list({ filters: { email_eq: email.toUpperCase() }, pageSize: 5, pageNumber: 1 });
+    expect(new URL(exchanges.at(-1)!.url).searchParams.get('filter[q][email_eq]')).toBe(email.toUpperCase());
+    expect(ids(found)).toEqual([customer.id]);
+    expect([found.recordCount, found.pageCount, found.hasNextPage()]).toEqual([1, 1, false]);
+    expect(found.first()).toMatchObject({ id: customer.id, email, status: 'prospect' });
+    const none = await cl.customers.list({ filters: { email_eq: emailFor('nobody') } });
+    expect([none.length, none.recordCount, none.hasNextPage()]).toEqual([0, 0, false]);
+  });
+
+  it('updates email, metadata, reference and the customer group; a taken email is its 422', async () => {
+    const cl = sdk(await tokenFor(await keyFor([ORG])));
+    const customer = await cl.customers.create({ email: emailFor('update'), metadata: { a: 1 }, reference: 'R0' });
+    const email = emailFor('updated');
+    const from = exchanges.length;
+    const updated = await cl.customers.update({
+      id: customer.id,
+      email,
+      metadata: { b: 2 },
+      reference: 'R1',
+      customer_group: cl.customer_groups.relationship('grp_silver'),
+    });
+    const sent = exchanges[from]!;
+    expect(sent).toMatchObject({
+      method: 'PATCH',
+      url: `https://${ORG.toLowerCase()}.${DOMAIN}/api/customers/${customer.id}`,
+      status: 200,
+    });
+    expect(JSON.parse(sent.body!).data).toMatchObject({ type: 'customers', id: customer.id });
+    expect(updated).toMatchObject({
+      id: customer.id,
+      email,
+      metadata: { b: 2 },
+      reference: 'R1',
+      created_at: customer.created_at,
+    });
+    expect(await cl.customers.retrieve(customer.id)).toEqual(updated);
+
+    // Emptying the group, clearing the metadata.
+    const emptied = await cl.customers.update({
+      id: customer.id,
+      metadata: null as unknown as Record<string, unknown>,
+      customer_group: cl.customer_groups.relationship(null),
+    });
+    expect(JSON.parse(exchanges.at(-1)!.body!).data.relationships).toEqual({ customer_group: { data: null } });
+    expect(emptied).toMatchObject({ email, metadata: {}, reference: 'R1' });
+
+    const other = await cl.customers.create({ email: emailFor('other') });
+    const error = await rejection(cl, cl.customers.update({ id: other.id, email: email.toUpperCase() }));
+    expect(error.status).toBe(422);
+    expect(error.first()).toMatchObject({ code: 'VALIDATION_ERROR', source: { pointer: '/data/attributes/email' } });
+    const missing = await rejection(cl, cl.customers.update({ id: randomBytes(16).toString('hex'), reference: 'X' }));
+    expect(missing.status).toBe(404);
+  });
+
+  it('deletes a customer: retrieve, update and delete then reject with 404, and the list no longer has it', async () => {
+    const cl = sdk(await tokenFor(await keyFor([ORG])));
+    const email = emailFor('deleted');
+    const customer = await cl.customers.create({ email });
+    expect(await cl.customers.delete(customer.id)).toBeUndefined();
+    expect(exchanges.at(-1)).toMatchObject({ method: 'DELETE', status: 204, response: '' });
+    for (const call of [
+      () => cl.customers.retrieve(customer.id),
+      () => cl.customers.update({ id: customer.id, reference: 'X' }),
+      () => cl.customers.delete(customer.id),
+    ]) {
+      const error = await rejection(cl, call());
+      expect(error.status).toBe(404);
+      expect(error.first()).toMatchObject({ code: 'RECORD_NOT_FOUND' });
+    }
+    expect(await cl.customers.count({ email_eq: email })).toBe(0);
+    // The address may be registered again: a new customer.
+    expect((await cl.customers.create({ email })).id).not.toBe(customer.id);
+  });
+});

@@ -7,7 +7,7 @@ import { idempotencyIn } from '../../functions/http/idempotency.ts';
 import { idempotencyKey, purchaserKey } from '../../functions/store/keys.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { httpEvent, invoke, partner } from '../support/events.ts';
-import { holdCommand, injectFault } from '../support/faults.ts';
+import { holdCommand, injectFault, writesEntity } from '../support/faults.ts';
 import { customerHandler, purchaserHandler } from '../support/handlers.ts';
 
 let t: TestTable;
@@ -156,10 +156,7 @@ describe('conflicts', () => {
 
   it('the same key while the first request is still running is 409, and the first still completes once', async () => {
     const store = t.newStore();
-    const { held, release } = holdCommand(
-      store,
-      (command, input) => command === 'PutItemCommand' && input.Item?.entity === 'customer',
-    );
+    const { held, release } = holdCommand(store, (command, input) => writesEntity(command, input, 'customer'));
     const handler = customerHandler(store);
     const key = unique();
     const body = { name: 'Slow Co', email: `${key}@example.com` };
@@ -195,7 +192,7 @@ describe('scope and lifetime', () => {
     const store = t.newStore();
     let failures = 1;
     injectFault(store, (command, input) =>
-      command === 'PutItemCommand' && input.Item?.entity === 'customer' && failures-- > 0
+      writesEntity(command, input, 'customer') && failures-- > 0
         ? { error: new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }) }
         : undefined,
     );

@@ -13,7 +13,15 @@ import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { httpEvent, invoke } from '../support/events.ts';
 import { injectFault, recordCommands } from '../support/faults.ts';
-import { customerHandler, purchaserHandler, silentLog } from '../support/handlers.ts';
+import {
+  commerceLayerCustomerHandler,
+  commerceLayerRoutesHandlers,
+  customerHandler,
+  kohortPayCustomerHandler,
+  kohortPayRoutesHandlers,
+  purchaserHandler,
+  silentLog,
+} from '../support/handlers.ts';
 
 let t: TestTable;
 beforeAll(async () => {
@@ -117,5 +125,75 @@ describe('table actions used equal the route table', () => {
     expect(await handler(batch)).toEqual({ batchItemFailures: [] });
     expect(await handler(batch)).toEqual({ batchItemFailures: [] });
     expect(asActions(used)).toEqual(new Set(ingestRow.tableActions));
+  });
+});
+
+describe('table actions used equal the route table, dialect routes', () => {
+  const dialects = [
+    {
+      name: 'KohortPay',
+      base: '/compat/kohortpay/customers',
+      routes: kohortPayRoutesHandlers,
+      create: kohortPayCustomerHandler,
+      id: (created: { id: string }) => created.id,
+      createBody: (email: string) => ({ emailAddress: email }),
+      patchBody: (_id: string, email: string) => ({ emailAddress: email }),
+      contentType: 'application/json',
+      listQuery: (email: string) => ({ take: '5', skip: '1', search: email }),
+    },
+    {
+      name: 'CommerceLayer',
+      base: '/compat/commercelayer/api/customers',
+      routes: commerceLayerRoutesHandlers,
+      create: commerceLayerCustomerHandler,
+      id: (created: { data: { id: string } }) => created.data.id,
+      createBody: (email: string) => ({ data: { type: 'customers', attributes: { email } } }),
+      patchBody: (id: string, email: string) => ({ data: { type: 'customers', id, attributes: { email } } }),
+      contentType: 'application/vnd.api+json',
+      listQuery: (email: string) => ({ 'page[size]': '5', 'filter[q][email_eq]': email }),
+    },
+  ] as const;
+
+  it.each(dialects)('$name: read, list, update and delete', async (dialect) => {
+    const store = t.newStore();
+    const org = `lp-${dialect.name.toLowerCase()}`;
+    const request = (method: string, path: string, body?: unknown, query?: Record<string, string>) => {
+      const event = httpEvent({
+        method,
+        path,
+        headers: { 'content-type': dialect.contentType, 'x-organisation-id': org },
+        principal: { keyId: 'key_000000000000000000000000', orgs: [org], platform: null, mode: 'live' },
+        ...(body === undefined ? {} : { body }),
+      });
+      const id = path.slice(dialect.base.length + 1);
+      // The same event object: the test key is attached to it.
+      if (id) event.pathParameters = { id };
+      if (query) event.queryStringParameters = query;
+      return event;
+    };
+    const create = dialect.create(t.store);
+    const created = await invoke(create, request('POST', dialect.base, dialect.createBody(`one@${org}.com`)));
+    expect(created.statusCode).toBe(201);
+    const id = dialect.id(created.json as never);
+    const used = recordCommands(store);
+    const { read, list, update, erase } = dialect.routes(store);
+    const at = `${dialect.base}/${id}`;
+
+    expect((await invoke(read, request('GET', at))).statusCode).toBe(200);
+    expect(asActions(used)).toEqual(declared(`${dialect.name}GetCustomer`));
+    used.clear();
+    expect((await invoke(list, request('GET', dialect.base))).statusCode).toBe(200);
+    expect(
+      (await invoke(list, request('GET', dialect.base, undefined, dialect.listQuery(`one@${org}.com`)))).statusCode,
+    ).toBe(200);
+    expect(asActions(used)).toEqual(declared(`${dialect.name}ListCustomers`));
+    used.clear();
+    const patch = withKey(request('PATCH', at, dialect.patchBody(id, `two@${org}.com`)), `lp-${org}`);
+    expect((await invoke(update, patch)).statusCode).toBe(200);
+    expect((await invoke(update, request('PATCH', at, dialect.patchBody(id, `two@${org}.com`)))).statusCode).toBe(200);
+    expect(asActions(used)).toEqual(declared(`${dialect.name}UpdateCustomer`));
+    used.clear();
+    expect((await invoke(erase, request('DELETE', at))).statusCode).toBeLessThan(300);
+    expect(asActions(used)).toEqual(declared(`${dialect.name}DeleteCustomer`));
   });
 });

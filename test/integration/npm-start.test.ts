@@ -68,13 +68,17 @@ async function runPrintedCurl(output: string, routeComment: string) {
   return fetch(url!, { method, headers: { authorization: authorization!, 'content-type': 'application/json' }, body });
 }
 
-/** Runs the lines printed under a route's comment (a token fetched first, where one is) in bash; its output as JSON. */
+/**
+ * Runs the lines printed under a route's comment (a token fetched and an id looked up first, where
+ * one is needed) in bash; its output as JSON, or null when there is none (a 204).
+ */
 function runPrintedBlock(output: string, routeComment: string): unknown {
   const lines = output.split('\n');
   const from = lines.indexOf(routeComment) + 1;
   expect(from, routeComment).toBeGreaterThan(0);
   const block = lines.slice(from, lines.indexOf('', from)).join('\n');
-  return JSON.parse(execFileSync('bash', ['-c', block], { encoding: 'utf8' }));
+  const printed = execFileSync('bash', ['-c', block], { encoding: 'utf8' });
+  return printed === '' ? null : JSON.parse(printed);
 }
 
 describe('npm start', () => {
@@ -92,9 +96,20 @@ describe('npm start', () => {
     // The local API Gateway's access log: one JSON line per request, with the id the response carries.
     await until(first, `"requestId":"${created.headers.get('x-request-id')}"`);
     expect(first.output()).toMatch(
-      /\{"access":\{"requestId":"[^"]+","method":"POST","path":"\/v4\/organisations\/ACME\/purchasers","routeKey":"POST \/v4\/organisations\/\{trkref\}\/purchasers","status":201,"latencyMs":\d+\}\}/,
+      /\{"access":\{"requestId":"[^"]+","method":"POST","routeKey":"POST \/v4\/organisations\/\{trkref\}\/purchasers","status":201,"latencyMs":\d+\}\}/,
     );
     expect((await runPrintedCurl(first.output(), '# POST /customers')).status).toBe(201);
+    // A customer by id: its id read from the list filtered by its email, in the same block.
+    expect(runPrintedBlock(first.output(), '# GET /customers/{id}')).toMatchObject({
+      data: { id: expect.stringMatching(/^cust_/), email: 'contact@acme.com' },
+    });
+    expect(runPrintedBlock(first.output(), '# PATCH /customers/{id}')).toMatchObject({
+      data: { name: 'Acme Corp', shipping_address: { city: 'Oakland', line2: null } },
+    });
+    expect(runPrintedBlock(first.output(), '# GET /v4/organisations/{trkref}/purchasers/{email}')).toMatchObject({
+      email: 'jane@example.com',
+      purchases: [expect.objectContaining({ review_url: expect.any(String) }), expect.anything()],
+    });
     // The dialects' curls, pasted into a shell as printed (Commerce Layer's fetches its token first).
     expect(runPrintedBlock(first.output(), '# POST /compat/kohortpay/customers')).toMatchObject({
       id: expect.stringMatching(/^cus_/),
@@ -106,8 +121,20 @@ describe('npm start', () => {
     expect(runPrintedBlock(first.output(), '# POST /compat/commercelayer/api/customers')).toMatchObject({
       data: { type: 'customers', attributes: { email: 'john@example.com' } },
     });
+    // A token, an id, and the id spliced into the JSON:API document, all in one block.
+    expect(runPrintedBlock(first.output(), '# PATCH /compat/commercelayer/api/customers/{id}')).toMatchObject({
+      data: { type: 'customers', attributes: { email: 'john@example.com', reference: 'ref_789' } },
+    });
+    // Erased (no answer), and then not found.
+    expect(runPrintedBlock(first.output(), '# DELETE /compat/kohortpay/customers/{id}')).toMatchObject({
+      emailAddress: null,
+      deletedAt: expect.any(String),
+    });
+    expect(runPrintedBlock(first.output(), '# DELETE /customers/{id}')).toBeNull();
+    expect(runPrintedBlock(first.output(), '# GET /customers/{id}')).toMatchObject({ status: 404 });
     // The stream of the local table, through the publisher: one JSON line per domain event.
     await until(first, '"detail-type":"customer.created"');
+    await until(first, '"detail-type":"customer.erased"');
     await until(first, '"detail-type":"purchaser.upserted"');
 
     first.child.kill('SIGINT');

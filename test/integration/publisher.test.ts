@@ -1,10 +1,13 @@
 // Events out: real writes through the handlers, the table's real stream (DynamoDB Local, read as
 // npm start reads it), and the real publisher; the sink records what would go on the bus.
 import { createHash, randomUUID } from 'node:crypto';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../functions/auth/api-keys.ts';
+import { eraseCustomer, updateCustomer } from '../../functions/customers/customers.ts';
 import { type DomainEvent, toDomainEvents } from '../../functions/events/domain-events.ts';
 import { createIngester } from '../../functions/events/ingester.ts';
 import { createPublisher, type EventSink, eventBridgeSink } from '../../functions/events/publisher.ts';
@@ -14,7 +17,7 @@ import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { type StreamPoller, startStreamPoller } from '../../local/stream.ts';
 import { createTestTable, dynamoEndpoint, type TestTable } from '../support/dynamo.ts';
 import { httpEvent, invoke, partner } from '../support/events.ts';
-import { capturingLog, customerHandler, purchaserHandler } from '../support/handlers.ts';
+import { capturingLog, customerHandler, purchaserHandler, purchaserRoutesHandlers } from '../support/handlers.ts';
 
 let t: TestTable;
 let poller: StreamPoller;
@@ -197,6 +200,135 @@ describe('domain events from the stream', () => {
     const events = await until(from, (all) => all.length >= 1);
     expect(events).toHaveLength(1);
     expect(events[0]!.type).toBe('purchaser.upserted');
+  });
+});
+
+describe('erasure and moves', () => {
+  /** The stream records of this file's writes so far whose images (new or old) satisfy `match`. */
+  const recordsWhere = (match: (image: Record<string, unknown>) => boolean) =>
+    batches
+      .flatMap((b) => b.Records)
+      .filter((r) =>
+        [r.dynamodb?.NewImage, r.dynamodb?.OldImage].some(
+          (image) => image && match(unmarshall(image as Record<string, AttributeValue>)),
+        ),
+      );
+
+  it('customer.created only for a new customer: an email change moves the record without one; customer.erased from its tombstone', async () => {
+    const from = published.length;
+    const org = 'corp_erase';
+    const created = await invoke(
+      customerHandler(t.store),
+      httpEvent({ path: '/customers', body: { corporation_id: org, name: 'Moving Person', email: 'old@example.com' } }),
+    );
+    const id: string = created.json.data.id;
+    const deps = { now: () => new Date(), by: null };
+    await updateCustomer(t.store, org, id, () => ({ email: 'new@example.com' }), deps);
+    expect(await eraseCustomer(t.store, org, id, deps)).toMatchObject({ id });
+
+    const events = await until(from, (all) => all.some((e) => e.type === 'customer.erased'));
+    // The move: the record inserted at its new key, version 2; it announces nothing.
+    await until(from, () => recordsWhere((image) => image.id === id && image.version === 2).length > 0);
+    const moved = recordsWhere((image) => image.id === id && image.version === 2 && image.entity === 'customer');
+    expect(moved.map((r) => r.eventName)).toContain('INSERT');
+    expect(toDomainEvents(moved)).toEqual([]);
+    const mine = published.slice(from).filter((e) => e.detail.customer_id === id);
+    expect(mine.map((e) => e.type)).toEqual(['customer.created', 'customer.erased']);
+    expect(mine[1]!.detail).toEqual({ organisation: org, customer_id: id, erased_at: expect.any(String) });
+    expect(Date.parse(String(mine[1]!.detail.erased_at))).not.toBeNaN();
+    expect(JSON.stringify(events)).not.toMatch(/Moving Person|old@example\.com|new@example\.com/);
+  });
+
+  it('purchaser.erased from the tombstone; the deleted items announce nothing', async () => {
+    const email = 'gone.purchaser@example.com';
+    const handlers = purchaserRoutesHandlers(t.store);
+    await purchaser({ email, first_name: 'Gone', purchases: [{ order_ref: 'G1', sku: 'A' }] });
+    const path = `/v4/organisations/ACME/purchasers/${email}`;
+    const pathParameters = { trkref: 'ACME', email };
+    const from = published.length;
+    const erased = await invoke(handlers.erase, httpEvent({ method: 'DELETE', path, pathParameters }));
+    expect(erased.statusCode).toBe(204);
+    const [event] = await until(from, (all) => all.some((e) => e.type === 'purchaser.erased'));
+    expect(event).toMatchObject({
+      type: 'purchaser.erased',
+      detail: { organisation: 'ACME', purchaser_id: expect.stringMatching(/^pur_/), erased_at: expect.any(String) },
+    });
+    expect(Object.keys(event!.detail).sort()).toEqual(['erased_at', 'organisation', 'purchaser_id']);
+    // The same, derived from the stream records themselves: the tombstone's insert, and the
+    // removals of the purchaser and its purchase, which make no event.
+    const records = recordsWhere((image) => image.id === event!.detail.purchaser_id || image.email === email);
+    const removed = records.filter((r) => r.eventName === 'REMOVE');
+    expect(removed).toHaveLength(2);
+    expect(toDomainEvents(removed)).toEqual([]);
+    const tombstone = records.filter((r) => r.dynamodb?.NewImage?.entity?.S === 'purchaser-erased');
+    expect(toDomainEvents(tombstone)).toEqual([{ ...event, records: [tombstone[0]!.dynamodb!.SequenceNumber] }]);
+    expect(JSON.stringify(published.slice(from))).not.toMatch(/gone\.purchaser|Gone/);
+  });
+
+  it('from records: an erasure is announced when its tombstone appears, not when it is written again', () => {
+    let sequence = 0;
+    const record = (eventName: 'INSERT' | 'MODIFY', now: Record<string, unknown>, old?: Record<string, unknown>) =>
+      ({
+        eventName,
+        dynamodb: {
+          SequenceNumber: String(++sequence),
+          NewImage: marshall(now),
+          ...(old ? { OldImage: marshall(old) } : {}),
+        },
+      }) as DynamoDBRecord;
+    const customerTombstone = {
+      pk: 'ORG#c#CUSTOMER#cust_1',
+      sk: 'CUSTOMER',
+      entity: 'customer-erased',
+      id: 'cust_1',
+      corporation_id: 'c',
+      created_at: '2026-01-01T00:00:00.000Z',
+      erased_at: '2026-02-01T00:00:00.000Z',
+    };
+    const reference = { ...customerTombstone, entity: 'customer-ref', email: 'x@example.com' };
+    const purchaserTombstone = {
+      pk: 'ORG#ACME#PURCHASER#pur_1',
+      sk: 'PURCHASER',
+      entity: 'purchaser-erased',
+      id: 'pur_1',
+      trkref: 'ACME',
+      created_at: '2026-01-01T00:00:00Z',
+      erased_at: '2026-02-01T00:00:00Z',
+      purchases: 2,
+    };
+    const customer = {
+      pk: 'ORG#c#EMAIL#y@example.com',
+      sk: 'CUSTOMER',
+      entity: 'customer',
+      id: 'cust_2',
+      corporation_id: 'c',
+      created_at: 1,
+    };
+    const events = toDomainEvents([
+      record('MODIFY', customerTombstone, reference), // the id item becomes the tombstone
+      record('MODIFY', customerTombstone, customerTombstone), // written again
+      record('INSERT', purchaserTombstone),
+      record('MODIFY', { ...purchaserTombstone, erased_at: '2026-03-01T00:00:00Z' }, purchaserTombstone),
+      record('INSERT', { ...customer, version: 3 }), // moved by an email change
+      record('INSERT', { ...customer, version: 1 }),
+      record('INSERT', customer), // stored before versions: created
+    ]);
+    expect(events.map((e) => [e.type, e.records])).toEqual([
+      ['customer.erased', ['1']],
+      ['purchaser.erased', ['3']],
+      ['customer.created', ['6']],
+      ['customer.created', ['7']],
+    ]);
+    expect(events[0]!.detail).toEqual({
+      organisation: 'c',
+      customer_id: 'cust_1',
+      erased_at: '2026-02-01T00:00:00.000Z',
+    });
+    expect(events[1]!.detail).toEqual({
+      organisation: 'ACME',
+      purchaser_id: 'pur_1',
+      erased_at: '2026-02-01T00:00:00Z',
+    });
   });
 });
 

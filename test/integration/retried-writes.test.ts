@@ -19,7 +19,7 @@ beforeAll(async () => {
 describe('a create whose first answer is lost', () => {
   it('a customer is 201 and stored once', async () => {
     const store = t.newStore();
-    const fault = loseFirstAnswer(store, 'PutItemCommand');
+    const fault = loseFirstAnswer(store, 'TransactWriteItemsCommand');
     const res = await invoke(
       customerHandler(store),
       httpEvent({ path: '/customers', body: { corporation_id: 'corp_r', name: 'Retry Co', email: 'r@example.com' } }),

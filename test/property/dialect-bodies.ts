@@ -219,6 +219,21 @@ export const validKohortPay = (
     }));
 };
 
+/**
+ * A valid body of KohortPay's PATCH /customers/{id}: any members of a valid create body, each sent or
+ * not (the email too, unknown ones sometimes), and sometimes `deletedAt: null`.
+ */
+export const validKohortPayPatch: fc.Arbitrary<{ email: GeneratedEmail; patch: Partial<KohortPayBody> }> =
+  validKohortPay().chain(({ email, body }) =>
+    fc.tuple(fc.subarray(Object.keys(body)), fc.boolean()).map(([members, deletedAt]) => ({
+      email,
+      patch: {
+        ...Object.fromEntries(members.map((member) => [member, body[member]])),
+        ...(deletedAt ? { deletedAt: null } : {}),
+      },
+    })),
+  );
+
 // ---------------------------------------------------------------------------------------------
 // Commerce Layer
 

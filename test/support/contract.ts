@@ -36,6 +36,21 @@ export const purchaserResponse = v.strictObject({
   purchases: v.array(purchaseResponse),
 });
 
+/** A purchase as the reads answer it: one only review events know (`pending_order`) has no link yet. */
+const storedPurchase = v.strictObject({ ...purchaseResponse.entries, review_url: v.exactOptional(url) });
+
+/** GET /v4/organisations/{trkref}/purchasers/{email}. */
+export const purchaserReadResponse = v.strictObject({
+  ...purchaserResponse.entries,
+  purchases: v.array(storedPurchase),
+});
+
+/** GET /v4/organisations/{trkref}/purchasers/{email}/purchases. */
+export const purchasesPageResponse = v.strictObject({
+  purchases: v.array(storedPurchase),
+  next_cursor: v.nullable(v.pipe(v.string(), v.regex(/^[\w-]+\.[\w-]+$/))),
+});
+
 export const customerData = v.strictObject({
   id: v.pipe(v.string(), v.regex(/^cust_[0-9a-f]{32}$/)),
   name: v.string(),
@@ -60,6 +75,25 @@ export const customerData = v.strictObject({
 export const customerResponse = v.strictObject({
   data: customerData,
   message: v.literal('Successfully created customer.'),
+});
+
+/** GET /customers/{id}. */
+export const customerReadResponse = v.strictObject({
+  data: customerData,
+  message: v.literal('Successfully retrieved customer.'),
+});
+
+/** PATCH /customers/{id}. */
+export const customerUpdateResponse = v.strictObject({
+  data: customerData,
+  message: v.literal('Successfully updated customer.'),
+});
+
+/** GET /customers: a page, and the cursor of the next (null on the last). */
+export const customerListResponse = v.strictObject({
+  data: v.array(customerData),
+  next_cursor: v.nullable(v.pipe(v.string(), v.regex(/^[\w-]+\.[\w-]+$/))),
+  message: v.literal('Successfully retrieved customers.'),
 });
 
 export const problemResponse = v.looseObject({
@@ -105,6 +139,25 @@ export const kohortPayCustomer = v.strictObject({
   deletedAt: v.null(),
 });
 
+/** KohortPay's GET /customers: a page of customers and how many the organisation has (for the search). */
+export const kohortPayCustomerList = v.strictObject({
+  data: v.array(kohortPayCustomer),
+  count: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+
+/** KohortPay's DELETE /customers/{id}: the customer document, holding no personal data, `deletedAt` set. */
+export const kohortPayErasedCustomer = v.strictObject({
+  ...kohortPayCustomer.entries,
+  emailAddress: v.null(),
+  firstName: v.null(),
+  lastName: v.null(),
+  phoneNumber: v.null(),
+  addressId: v.null(),
+  shippingAddressId: v.null(),
+  metadata: v.null(),
+  deletedAt: isoMillis,
+});
+
 /** KohortPay's error. */
 export const kohortPayError = v.strictObject({
   error: v.strictObject({
@@ -147,6 +200,15 @@ export const commerceLayerCustomer = v.strictObject({
   }),
 });
 
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** Commerce Layer's GET /api/customers: a page of resources, the counts, the links to other pages. */
+export const commerceLayerCustomerList = v.strictObject({
+  data: v.array(commerceLayerCustomer.entries.data),
+  meta: v.strictObject({ record_count: count, page_count: count }),
+  links: v.strictObject({ first: url, prev: v.exactOptional(url), next: v.exactOptional(url), last: url }),
+});
+
 /** Commerce Layer's errors. */
 export const commerceLayerErrors = v.strictObject({
   errors: v.pipe(
@@ -156,7 +218,10 @@ export const commerceLayerErrors = v.strictObject({
         detail: v.string(),
         code: v.string(),
         status: v.pipe(v.string(), v.regex(/^[45]\d\d$/)),
-        source: v.exactOptional(v.strictObject({ pointer: v.string() })),
+        // A JSON pointer into the body, or the query parameter at fault.
+        source: v.exactOptional(
+          v.strictObject({ pointer: v.exactOptional(v.string()), parameter: v.exactOptional(v.string()) }),
+        ),
         meta: v.exactOptional(v.record(v.string(), v.unknown())),
       }),
     ),

@@ -8,7 +8,14 @@ export interface CommandInput {
   readonly Key?: Record<string, unknown>;
   readonly Item?: Record<string, unknown>;
   readonly RequestItems?: Record<string, unknown>;
+  readonly TransactItems?: readonly { readonly Put?: { readonly Item?: Record<string, unknown> } }[];
 }
+
+/** Whether a command writes an item of `entity`, alone (PutItem) or in a transaction. */
+export const writesEntity = (command: string, input: CommandInput, entity: string) =>
+  (command === 'PutItemCommand' && input.Item?.entity === entity) ||
+  (command === 'TransactWriteItemsCommand' &&
+    (input.TransactItems ?? []).some((write) => write.Put?.Item?.entity === entity));
 
 export type Fault = (
   command: string,
@@ -28,11 +35,25 @@ export function injectFault(store: Store, fault: Fault): void {
 }
 
 /** Records the name of every command sent (`UpdateItemCommand`, ...). */
+const TRANSACT_ACTIONS: Record<string, string> = {
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  ConditionCheck: 'ConditionCheckItem',
+};
+
 export function recordCommands(store: Store): Set<string> {
   const seen = new Set<string>();
   store.doc.middlewareStack.add(
     (next, context) => async (args) => {
-      seen.add(context.commandName ?? 'unknown');
+      const command = context.commandName ?? 'unknown';
+      if (command === 'TransactWriteItemsCommand') {
+        // IAM authorises each write of a transaction as its own action (PutItem, DeleteItem, …).
+        const items = (args.input as { TransactItems?: Record<string, unknown>[] }).TransactItems ?? [];
+        for (const item of items) for (const kind of Object.keys(item)) seen.add(`${TRANSACT_ACTIONS[kind]}Command`);
+      } else {
+        seen.add(command);
+      }
       return next(args);
     },
     { step: 'initialize', name: 'testRecorder' },

@@ -1,10 +1,35 @@
 // The real handlers, wired to a test table instead of the environment.
 import { createAuthenticator } from '../../functions/auth/authenticator.ts';
-import { commerceLayerCreateCustomerRoute } from '../../functions/commercelayer/api.ts';
-import { createCustomerRoute } from '../../functions/customers/api.ts';
+import {
+  commerceLayerCreateCustomerRoute,
+  commerceLayerDeleteCustomerRoute,
+  commerceLayerGetCustomerRoute,
+  commerceLayerListCustomersRoute,
+  commerceLayerUpdateCustomerRoute,
+} from '../../functions/commercelayer/api.ts';
+import {
+  createCustomerRoute,
+  eraseCustomerRoute,
+  getCustomerRoute,
+  listCustomersRoute,
+  updateCustomerRoute,
+} from '../../functions/customers/api.ts';
 import { newCustomerId } from '../../functions/customers/customers.ts';
-import { kohortPayCreateCustomerRoute } from '../../functions/kohortpay/api.ts';
-import { createPurchaserRoute } from '../../functions/purchasers/api.ts';
+import { createCursorSigner } from '../../functions/http/cursor.ts';
+import {
+  kohortPayCreateCustomerRoute,
+  kohortPayDeleteCustomerRoute,
+  kohortPayGetCustomerRoute,
+  kohortPayListCustomersRoute,
+  kohortPayUpdateCustomerRoute,
+} from '../../functions/kohortpay/api.ts';
+import {
+  createPurchaserRoute,
+  erasePurchaserRoute,
+  getPurchaserRoute,
+  listPurchasesRoute,
+  updatePurchaserRoute,
+} from '../../functions/purchasers/api.ts';
 import { createReviewLinks, newReviewToken } from '../../functions/purchasers/review-links.ts';
 import { createLogger, type Logger } from '../../functions/runtime/logger.ts';
 import type { Store } from '../../functions/store/client.ts';
@@ -46,6 +71,46 @@ export const customerHandler = (store: Store, log: Logger = silentLog) =>
     store,
   );
 
+/** Signs paging cursors in tests (the secret vitest.config.ts gives the handler modules). */
+export const testCursors = createCursorSigner('test-cursor-secret-test-cursor-secret-0123');
+
+/**
+ * Every purchaser route (POST, GET, PUT, GET …/purchases, DELETE), on one clock: `now` lets a test
+ * register purchases at distinct times.
+ */
+export const purchaserRoutesHandlers = (store: Store, log: Logger = silentLog, now: () => Date = () => new Date()) => {
+  const deps = { store, log, authenticate: authenticate(store), reviewLinks, now, newReviewToken };
+  return {
+    create: authenticatesAgainst(createPurchaserRoute(deps), store),
+    read: authenticatesAgainst(getPurchaserRoute(deps), store),
+    update: authenticatesAgainst(updatePurchaserRoute(deps), store),
+    list: authenticatesAgainst(listPurchasesRoute({ ...deps, cursors: testCursors }), store),
+    erase: authenticatesAgainst(erasePurchaserRoute(deps), store),
+  };
+};
+
+/** The native routes after the create: GET /customers/{id}, GET /customers, PATCH and DELETE /customers/{id}. */
+export const customerRoutesHandlers = (store: Store, log: Logger = silentLog) => {
+  const base = { store, log, authenticate: authenticate(store) };
+  return {
+    read: authenticatesAgainst(getCustomerRoute(base), store),
+    list: authenticatesAgainst(listCustomersRoute({ ...base, cursors: testCursors }), store),
+    update: authenticatesAgainst(updateCustomerRoute({ ...base, now: () => new Date() }), store),
+    erase: authenticatesAgainst(eraseCustomerRoute({ ...base, now: () => new Date() }), store),
+  };
+};
+
+/** KohortPay's routes after the create: GET /customers/{id}, GET /customers, PATCH and DELETE /customers/{id}. */
+export const kohortPayRoutesHandlers = (store: Store, log: Logger = silentLog) => {
+  const base = { store, log, authenticate: authenticate(store) };
+  return {
+    read: authenticatesAgainst(kohortPayGetCustomerRoute(base), store),
+    list: authenticatesAgainst(kohortPayListCustomersRoute(base), store),
+    update: authenticatesAgainst(kohortPayUpdateCustomerRoute({ ...base, now: () => new Date() }), store),
+    erase: authenticatesAgainst(kohortPayDeleteCustomerRoute({ ...base, now: () => new Date() }), store),
+  };
+};
+
 export const kohortPayCustomerHandler = (store: Store, log: Logger = silentLog) =>
   authenticatesAgainst(
     kohortPayCreateCustomerRoute({
@@ -74,3 +139,14 @@ export const commerceLayerCustomerHandler = (store: Store, log: Logger = silentL
     }),
     store,
   );
+
+/** Commerce Layer's customer routes by id and list, authenticating API keys (as above). */
+export const commerceLayerRoutesHandlers = (store: Store, log: Logger = silentLog) => {
+  const base = { store, log, authenticate: authenticate(store) };
+  return {
+    read: authenticatesAgainst(commerceLayerGetCustomerRoute(base), store),
+    list: authenticatesAgainst(commerceLayerListCustomersRoute(base), store),
+    update: authenticatesAgainst(commerceLayerUpdateCustomerRoute({ ...base, now: () => new Date() }), store),
+    erase: authenticatesAgainst(commerceLayerDeleteCustomerRoute({ ...base, now: () => new Date() }), store),
+  };
+};

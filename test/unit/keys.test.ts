@@ -1,13 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  customerIndexKey,
+  customerIdKey,
   customerKey,
+  customerListKey,
+  customerListPartitions,
   isOrgId,
   normaliseEmail,
   purchaseKey,
   purchaserKey,
   purchaseSortKey,
+  replaysPartition,
 } from '../../functions/store/keys.ts';
 
 describe('organisation ids', () => {
@@ -26,7 +29,7 @@ describe('organisation ids', () => {
     expect(() => purchaserKey('ACME#EMAIL#x@y.com', 'a@b.com')).toThrow(RangeError);
     expect(() => purchaseKey('ACME#', 'a@b.com', 'O', 'S')).toThrow(RangeError);
     expect(() => customerKey('a b', { id: 'cust_1' })).toThrow(RangeError);
-    expect(() => customerIndexKey('a b', 'cust_1')).toThrow(RangeError);
+    expect(() => customerIdKey('a b', 'cust_1')).toThrow(RangeError);
   });
 });
 
@@ -65,5 +68,32 @@ describe('purchase sort key', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('customer list partitions', () => {
+  it("every customer is listed in one of its organisation's partitions, by creation time then id", () => {
+    const partitions = customerListPartitions('ACME');
+    expect(partitions).toHaveLength(4);
+    const key = customerListKey('ACME', 'cust_0123', '2026-01-01T00:00:00.000Z');
+    expect(partitions).toContain(key.gsi1pk);
+    expect(key.gsi1sk).toBe('2026-01-01T00:00:00.000Z#cust_0123');
+    expect(customerListPartitions('ACME2')).not.toContain(key.gsi1pk);
+  });
+
+  it('random ids spread evenly over the partitions', () => {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 4000; i++) {
+      const { gsi1pk } = customerListKey('ACME', `cust_${crypto.randomUUID().replaceAll('-', '')}`, 'x');
+      counts.set(gsi1pk, (counts.get(gsi1pk) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(4);
+    for (const count of counts.values()) expect(count).toBeGreaterThan(800);
+  });
+
+  it('stored answers are filed by person, within the organisation, ids escaped', () => {
+    expect(replaysPartition('ACME', 'pur_1')).toBe('ORG#ACME#REPLAYS#pur_1');
+    expect(replaysPartition('ACME', 'a#b')).toBe('ORG#ACME#REPLAYS#a%23b');
+    expect(() => replaysPartition('A#B', 'x')).toThrow(RangeError);
   });
 });
