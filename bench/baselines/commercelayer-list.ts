@@ -18,13 +18,13 @@ export const handler = withCaller('token', 'commercelayer', async ({ org }, even
   const size = Number(query['page[size]'] ?? 10);
   const number = Number(query['page[number]'] ?? 1);
   const [page, count] = await Promise.all([
-    customerPageBare(org, number * size, query.sort === '-created_at'),
+    customerPageBare(org, number * size, query.sort === '-created_at', (number - 1) * size),
     countCustomersBare(org),
   ]);
   const collection = collectionUrlBare(event);
   // The record and page counts and the page links from the dialect's own pure helper (given no
   // customers: their resources are the twin's).
   const { meta, links } = toCommerceLayerList([], count, { 'page[size]': size, 'page[number]': number }, collection);
-  const data = page.items.slice((number - 1) * size).map((item) => commerceLayerResourceBare(item, collection));
+  const data = page.items.map((item) => commerceLayerResourceBare(item, collection));
   return json(200, { data, meta, links }, JSON_API);
 });

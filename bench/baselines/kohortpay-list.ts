@@ -6,8 +6,8 @@ import { countCustomersBare, customerPageBare, json, kohortPayCustomerBare, with
 export const handler = withCaller('api-key', 'kohortpay', async ({ org }, event) => {
   const { take = '25', skip = '0', orderBy } = event.queryStringParameters ?? {};
   const [page, count] = await Promise.all([
-    customerPageBare(org, Number(skip) + Number(take), orderBy === 'createdAt:desc'),
+    customerPageBare(org, Number(skip) + Number(take), orderBy === 'createdAt:desc', Number(skip)),
     countCustomersBare(org),
   ]);
-  return json(200, { data: page.items.slice(Number(skip)).map(kohortPayCustomerBare), count });
+  return json(200, { data: page.items.map(kohortPayCustomerBare), count });
 });

@@ -242,6 +242,10 @@ const isFree = condition('attribute_not_exists(pk)', {});
 const isAsRead = (record: Stored) =>
   condition('id = :id AND version = :version', { ':id': record.id!, ':version': record.version! });
 
+/** The id item still refers to the customer `id` (not yet erased). */
+const isOwnReference = (id: string) =>
+  condition('entity = :reference AND id = :id', { ':reference': { S: 'customer-ref' }, ':id': { S: id } });
+
 const customerKeyBare = (pk: string): Stored => ({ pk: { S: pk }, sk: { S: 'CUSTOMER' } });
 /** A customer's id item: the reference to its record, or after erasure its tombstone. */
 const customerIdKeyBare = (org: string, id: string) => customerKeyBare(`ORG#${org}#CUSTOMER#${id}`);
@@ -373,7 +377,39 @@ export async function updateCustomerBare(
     ...strings({ updated_by: principal.keyId, updated_at: new Date().toISOString() }),
     version: { N: String(Number(record.version?.N ?? '1') + 1) },
   };
-  await dynamodb.send(new PutItemCommand({ TableName: table, Item: next, ...isAsRead(record) }));
+  // The id item lists the customer with its external_id: rewritten with the record when that changes.
+  if (next.external_id?.S === record.external_id?.S) {
+    await dynamodb.send(new PutItemCommand({ TableName: table, Item: next, ...isAsRead(record) }));
+    return next;
+  }
+  const listed = customerListKey(org, id, record.created_at?.S ?? '');
+  const reference: Stored = {
+    ...customerIdKeyBare(org, id),
+    entity: { S: 'customer-ref' },
+    gsi1pk: { S: listed.gsi1pk },
+    gsi1sk: { S: listed.gsi1sk },
+    ...strings({
+      id,
+      corporation_id: org,
+      email: next.email?.S,
+      external_id: next.external_id?.S,
+      source_platform: next.source_platform?.S,
+    }),
+  };
+  await dynamodb.send(
+    new TransactWriteItemsCommand({
+      TransactItems: [
+        { Put: { TableName: table, Item: next, ...isAsRead(record) } },
+        {
+          Put: {
+            TableName: table,
+            Item: reference,
+            ...isOwnReference(id),
+          },
+        },
+      ],
+    }),
+  );
   return next;
 }
 
@@ -410,7 +446,7 @@ export async function eraseCustomerBare(
           Put: {
             TableName: table,
             Item: tombstone,
-            ...condition('entity = :reference AND id = :id', { ':reference': { S: 'customer-ref' }, ':id': { S: id } }),
+            ...isOwnReference(id),
           },
         },
       ],
@@ -445,6 +481,8 @@ export async function customerPageBare(
   org: string,
   limit: number,
   descending = false,
+  /** How many listed customers to pass over (offset paging): their records are not read. */
+  from = 0,
 ): Promise<{ items: Stored[]; next?: string }> {
   const pages = await Promise.all(
     customerListPartitions(org).map((partition) =>
@@ -472,14 +510,17 @@ export async function customerPageBare(
     .sort((a, b) => (before(position(a), position(b)) ? -1 : 1));
   const listed = merged.slice(0, limit);
   // The page's records, by the emails their id items name: one consistent BatchGetItem.
-  const Keys = listed.map((reference) => customerKeyBare(`ORG#${org}#EMAIL#${reference.email?.S}`));
+  const Keys = listed.slice(from).map((reference) => customerKeyBare(`ORG#${org}#EMAIL#${reference.email?.S}`));
   const found: Stored[] =
     Keys.length === 0
       ? []
       : ((await dynamodb.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys, ConsistentRead: true } } })))
           .Responses?.[table] ?? []);
   const records = new Map(found.map((record) => [record.id?.S, record]));
-  const items = listed.map((reference) => records.get(reference.id?.S)).filter((record) => record !== undefined);
+  const items = listed
+    .slice(from)
+    .map((reference) => records.get(reference.id?.S))
+    .filter((record) => record !== undefined);
   return { items, ...(merged.length > limit || lasts.length > 0 ? { next: position(listed.at(-1)) } : {}) };
 }
 

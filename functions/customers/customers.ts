@@ -337,7 +337,10 @@ export interface CustomerPage {
   readonly customers: Customer[];
   /** Where the next page starts, when there may be more. */
   readonly next?: string;
-  /** Round trips of list partition queries this page took (each: one Query per partition, in parallel). */
+  /**
+   * Rounds of list partition queries this page took (each: one Query per partition, in parallel);
+   * then one more round trip reads the page's records in one batch.
+   */
   readonly rounds: number;
 }
 
@@ -352,7 +355,8 @@ export async function listCustomers(store: Store, corporationId: string, query: 
     const matches = found && matchesFilters(found, filters) ? [found] : [];
     return { customers: matches, rounds: 0 };
   }
-  return collect(store, corporationId, query, MAX_LIST_ROUNDS);
+  const { listed, ...page } = await collect(store, corporationId, query, MAX_LIST_ROUNDS);
+  return { customers: await recordsOf(store, corporationId, listed), ...page };
 }
 
 /** Largest offset + size the offset-paged dialects may ask for: deeper pages cost more than a page should. */
@@ -376,7 +380,8 @@ export async function customersAt(store: Store, corporationId: string, window: C
     { limit: window.offset + window.size, descending: window.descending, filters },
     Number.POSITIVE_INFINITY,
   );
-  return page.customers.slice(window.offset);
+  // Only the window's records are read: the customers before it are passed over as id items.
+  return recordsOf(store, corporationId, page.listed.slice(window.offset));
 }
 
 /** A window of offset paging (`customersAt`). */
@@ -432,23 +437,27 @@ export async function countCustomers(
   return counts.reduce((sum, count) => sum + count, 0);
 }
 
-async function collect(
-  store: Store,
-  corporationId: string,
-  query: ListQuery,
-  maxRounds: number,
-): Promise<CustomerPage> {
+/** A page of id items (listed customers), before their records are read. */
+interface ListedPage {
+  readonly listed: readonly Item[];
+  readonly next?: string;
+  readonly rounds: number;
+}
+
+async function collect(store: Store, corporationId: string, query: ListQuery, maxRounds: number): Promise<ListedPage> {
   const descending = query.descending === true;
   const before = (a: string, b: string) => (descending ? a > b : a < b);
   const filter = filterCondition(query.filters ?? {});
   const partitions = customerListPartitions(corporationId);
-  const customers: Customer[] = [];
+  // The id items given, across rounds (the caller reads their records once, in one batch).
+  const given: Item[] = [];
+  const page = (next?: string): ListedPage => ({ listed: given, ...(next === undefined ? {} : { next }), rounds });
   let position = query.after;
   let open = partitions;
   let rounds = 0;
-  while (customers.length < query.limit && open.length > 0 && rounds < maxRounds) {
+  while (given.length < query.limit && open.length > 0 && rounds < maxRounds) {
     rounds++;
-    const need = query.limit - customers.length;
+    const need = query.limit - given.length;
     const pages = await Promise.all(
       open.map(async (partition) => ({
         partition,
@@ -465,19 +474,19 @@ async function collect(
       .filter((item) => frontier === undefined || !before(frontier, String(item.gsi1sk)))
       .sort((a, b) => (before(String(a.gsi1sk), String(b.gsi1sk)) ? -1 : 1));
     const taken = merged.slice(0, need);
-    customers.push(...(await recordsOf(store, corporationId, taken)));
+    given.push(...taken);
     // Given up to here: the last customer taken (a full page), or the frontier (all below it taken).
     const reached = taken.length === need ? String(taken[taken.length - 1]?.gsi1sk) : frontier;
-    if (reached === undefined) return { customers, rounds };
+    if (reached === undefined) return page();
     position = reached;
     // A partition stays open while it may hold customers past the position: unread ones, or ones
     // read this round beyond what could be given (a partition read to its end included).
     open = pages
       .filter((page) => page.last !== undefined || page.items.some((item) => before(reached, String(item.gsi1sk))))
       .map((page) => page.partition);
-    if (taken.length === need) return { customers, ...(open.length > 0 ? { next: position } : {}), rounds };
+    if (taken.length === need) return page(open.length > 0 ? position : undefined);
   }
-  return { customers, ...(open.length > 0 && position !== undefined ? { next: position } : {}), rounds };
+  return page(open.length > 0 ? position : undefined);
 }
 
 /**
