@@ -92,6 +92,35 @@ export interface Example {
   readonly credential?: { readonly tokenFrom: string } | 'client-credentials';
 }
 
+// What the examples of the routes by id share: the customer the contract's list example finds (by
+// the create example's email), so each printed curl stands alone.
+
+const nativeCustomerExample = {
+  org: 'corp_123',
+  path: '/customers/{id}?corporation_id=corp_123',
+  idFrom: { row: 'ListCustomers', pointer: '/data/0/id' },
+} as const;
+
+const kohortPayCustomerExample = {
+  org: 'ACME',
+  path: '/compat/kohortpay/customers/{id}',
+  idFrom: { row: 'KohortPayListCustomers', pointer: '/data/0/id' },
+  headers: { 'x-organisation-id': 'ACME' },
+} as const;
+
+/** How Commerce Layer's examples call: JSON:API, for ACME, with a token from the token row's example. */
+const commerceLayerCaller = {
+  org: 'ACME',
+  headers: { accept: 'application/vnd.api+json', 'x-organisation-id': 'ACME' },
+  credential: { tokenFrom: 'CommerceLayerToken' },
+} as const;
+
+const commerceLayerCustomerExample = {
+  ...commerceLayerCaller,
+  path: '/compat/commercelayer/api/customers/{id}',
+  idFrom: { row: 'CommerceLayerListCustomers', pointer: '/data/0/id' },
+} as const;
+
 export const createPurchaserRow: Route = {
   name: 'CreatePurchaser',
   method: 'POST',
@@ -219,9 +248,7 @@ export const getCustomerRow: Route = {
   keyPrefixes: ['organisation'],
   environment: ['API_KEY_CACHE_SECONDS'],
   example: {
-    org: 'corp_123',
-    path: '/customers/{id}?corporation_id=corp_123',
-    idFrom: { row: 'ListCustomers', pointer: '/data/0/id' },
+    ...nativeCustomerExample,
     status: 200,
   },
 };
@@ -260,9 +287,7 @@ export const updateCustomerRow: Route = {
   entry: 'functions/customers/update.ts',
   ...customerWrites,
   example: {
-    org: 'corp_123',
-    path: '/customers/{id}?corporation_id=corp_123',
-    idFrom: { row: 'ListCustomers', pointer: '/data/0/id' },
+    ...nativeCustomerExample,
     body: { name: 'Acme Corp', shipping_address: { line2: null, city: 'Oakland' } },
     contentType: 'application/merge-patch+json',
     status: 200,
@@ -276,9 +301,7 @@ export const eraseCustomerRow: Route = {
   entry: 'functions/customers/erase.ts',
   ...customerErasure,
   example: {
-    org: 'corp_123',
-    path: '/customers/{id}?corporation_id=corp_123',
-    idFrom: { row: 'ListCustomers', pointer: '/data/0/id' },
+    ...nativeCustomerExample,
     status: 204,
   },
 };
@@ -333,10 +356,7 @@ export const kohortPayGetCustomerRow: Route = {
   keyPrefixes: ['organisation'],
   environment: ['API_KEY_CACHE_SECONDS'],
   example: {
-    org: 'ACME',
-    path: '/compat/kohortpay/customers/{id}',
-    idFrom: { row: 'KohortPayListCustomers', pointer: '/data/0/id' },
-    headers: { 'x-organisation-id': 'ACME' },
+    ...kohortPayCustomerExample,
     status: 200,
   },
 };
@@ -367,10 +387,7 @@ export const kohortPayUpdateCustomerRow: Route = {
   entry: 'functions/kohortpay/update.ts',
   ...customerWrites,
   example: {
-    org: 'ACME',
-    path: '/compat/kohortpay/customers/{id}',
-    idFrom: { row: 'KohortPayListCustomers', pointer: '/data/0/id' },
-    headers: { 'x-organisation-id': 'ACME' },
+    ...kohortPayCustomerExample,
     body: { phoneNumber: '+1 555 555 0100', address: { city: 'Chicago' } },
     status: 200,
   },
@@ -383,10 +400,7 @@ export const kohortPayDeleteCustomerRow: Route = {
   entry: 'functions/kohortpay/erase.ts',
   ...customerErasure,
   example: {
-    org: 'ACME',
-    path: '/compat/kohortpay/customers/{id}',
-    idFrom: { row: 'KohortPayListCustomers', pointer: '/data/0/id' },
-    headers: { 'x-organisation-id': 'ACME' },
+    ...kohortPayCustomerExample,
     status: 200,
   },
 };
@@ -422,12 +436,10 @@ export const commerceLayerCreateCustomerRow: Route = {
   keyPrefixes: ['organisation', 'idempotency'],
   environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
   example: {
-    org: 'ACME',
+    ...commerceLayerCaller,
     path: '/compat/commercelayer/api/customers',
     body: { data: { type: 'customers', attributes: { email: 'john@example.com' } } },
     contentType: 'application/vnd.api+json',
-    headers: { accept: 'application/vnd.api+json', 'x-organisation-id': 'ACME' },
-    credential: { tokenFrom: 'CommerceLayerToken' },
   },
 };
 
@@ -441,11 +453,7 @@ export const commerceLayerGetCustomerRow: Route = {
   keyPrefixes: ['organisation'],
   environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
   example: {
-    org: 'ACME',
-    path: '/compat/commercelayer/api/customers/{id}',
-    idFrom: { row: 'CommerceLayerListCustomers', pointer: '/data/0/id' },
-    headers: { accept: 'application/vnd.api+json', 'x-organisation-id': 'ACME' },
-    credential: { tokenFrom: 'CommerceLayerToken' },
+    ...commerceLayerCustomerExample,
     status: 200,
   },
 };
@@ -461,10 +469,8 @@ export const commerceLayerListCustomersRow: Route = {
   keyPrefixes: ['organisation'],
   environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
   example: {
-    org: 'ACME',
+    ...commerceLayerCaller,
     path: '/compat/commercelayer/api/customers?filter[q][email_eq]=john@example.com',
-    headers: { accept: 'application/vnd.api+json', 'x-organisation-id': 'ACME' },
-    credential: { tokenFrom: 'CommerceLayerToken' },
     status: 200,
   },
 };
@@ -478,14 +484,10 @@ export const commerceLayerUpdateCustomerRow: Route = {
   auth: 'token',
   environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
   example: {
-    org: 'ACME',
-    path: '/compat/commercelayer/api/customers/{id}',
-    idFrom: { row: 'CommerceLayerListCustomers', pointer: '/data/0/id' },
+    ...commerceLayerCustomerExample,
     // The resource's id, as JSON:API requires it in the document too.
     body: { data: { type: 'customers', id: '{id}', attributes: { reference: 'ref_789' } } },
     contentType: 'application/vnd.api+json',
-    headers: { accept: 'application/vnd.api+json', 'x-organisation-id': 'ACME' },
-    credential: { tokenFrom: 'CommerceLayerToken' },
     status: 200,
   },
 };
@@ -499,11 +501,7 @@ export const commerceLayerDeleteCustomerRow: Route = {
   auth: 'token',
   environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
   example: {
-    org: 'ACME',
-    path: '/compat/commercelayer/api/customers/{id}',
-    idFrom: { row: 'CommerceLayerListCustomers', pointer: '/data/0/id' },
-    headers: { accept: 'application/vnd.api+json', 'x-organisation-id': 'ACME' },
-    credential: { tokenFrom: 'CommerceLayerToken' },
+    ...commerceLayerCustomerExample,
     status: 204,
   },
 };

@@ -271,7 +271,6 @@ export async function createCustomerBare(customer: NewCustomerBare): Promise<Sto
   const addresses = Object.entries(customer.addresses ?? {}).flatMap(([name, address]) =>
     address ? [[name, { M: strings({ id: newAddressId(), ...address }) }]] : [],
   );
-  const listed = customerListKey(org, id, at);
   const record: Stored = {
     ...customerKeyBare(`ORG#${org}#EMAIL#${email}`),
     entity: { S: 'customer' },
@@ -292,20 +291,7 @@ export async function createCustomerBare(customer: NewCustomerBare): Promise<Sto
     ...customer.extra,
     version: { N: '1' },
   };
-  // The id item lists the customer (its list key, and the members lists filter on).
-  const reference: Stored = {
-    ...customerIdKeyBare(org, id),
-    entity: { S: 'customer-ref' },
-    gsi1pk: { S: listed.gsi1pk },
-    gsi1sk: { S: listed.gsi1sk },
-    ...strings({
-      id,
-      corporation_id: org,
-      email,
-      external_id: customer.fields.external_id,
-      source_platform: principal.platform,
-    }),
-  };
+  const reference = referenceBare(record);
   try {
     await dynamodb.send(
       new TransactWriteItemsCommand({
@@ -318,6 +304,25 @@ export async function createCustomerBare(customer: NewCustomerBare): Promise<Sto
     if (error instanceof TransactionCanceledException) return undefined;
     throw error;
   }
+}
+
+/** The id item of a customer's record: it refers to the record, and lists it (with the members lists filter on). */
+function referenceBare(record: Stored): Stored {
+  const [org = '', id = '', createdAt = ''] = [record.corporation_id?.S, record.id?.S, record.created_at?.S];
+  const listed = customerListKey(org, id, createdAt);
+  return {
+    ...customerIdKeyBare(org, id),
+    entity: { S: 'customer-ref' },
+    gsi1pk: { S: listed.gsi1pk },
+    gsi1sk: { S: listed.gsi1sk },
+    ...strings({
+      id,
+      corporation_id: org,
+      email: record.email?.S,
+      external_id: record.external_id?.S,
+      source_platform: record.source_platform?.S,
+    }),
+  };
 }
 
 const newAddressId = () => `adr_${randomBytes(12).toString('hex')}`;
@@ -382,20 +387,7 @@ export async function updateCustomerBare(
     await dynamodb.send(new PutItemCommand({ TableName: table, Item: next, ...isAsRead(record) }));
     return next;
   }
-  const listed = customerListKey(org, id, record.created_at?.S ?? '');
-  const reference: Stored = {
-    ...customerIdKeyBare(org, id),
-    entity: { S: 'customer-ref' },
-    gsi1pk: { S: listed.gsi1pk },
-    gsi1sk: { S: listed.gsi1sk },
-    ...strings({
-      id,
-      corporation_id: org,
-      email: next.email?.S,
-      external_id: next.external_id?.S,
-      source_platform: next.source_platform?.S,
-    }),
-  };
+  const reference = referenceBare(next);
   await dynamodb.send(
     new TransactWriteItemsCommand({
       TransactItems: [
