@@ -18,13 +18,13 @@
 // An email change moves the record, never the list entry, so paging meanwhile neither repeats
 // nor skips the customer, even while the index catches up on AWS.
 import { randomBytes } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { forgetAnswersAbout } from '../http/idempotency.ts';
 import type { KeyMode } from '../http/principal.ts';
 import type { Store } from '../store/client.ts';
 import { decoder, encode, type Item, read } from '../store/codec.ts';
 import { StoreBusyError } from '../store/errors.ts';
-import { absent, and, type Condition, equals } from '../store/expression.ts';
+import { absent, and, buildExpression, type Condition, equals } from '../store/expression.ts';
 import {
   customerCounterKey,
   customerCounterKeys,
@@ -195,14 +195,31 @@ export async function createCustomer(store: Store, input: NewCustomer, deps: Cus
  * Keeps the organisation's total (what the dialects' lists report) beside the records: an ADD on
  * the counter of the customer's list partition, after its record is written. Not in the
  * record's transaction: transactions on one counter would conflict under a tenant's concurrent
- * creates, plain ADDs do not. So a count can drift by a write whose counter update is lost (a
- * crash between the two); `npm run migrate -- --recount` counts again.
+ * creates, plain ADDs do not.
+ *
+ * An ADD is not idempotent, so it is sent once, never retried (a retry of one that landed but
+ * whose answer was lost would count the customer twice), and its failure does not fail the
+ * request, whose record is written. A count can therefore drift by an ADD that failed, or a crash
+ * between the two writes; `npm run migrate -- --recount` counts again.
  */
 async function count(store: Store, customer: Pick<Customer, 'corporation_id' | 'id'>, change: 1 | -1) {
-  await writeItem(store, {
-    update: customerCounterKey(customer.corporation_id, customer.id),
-    changes: { set: { entity: 'customer-count' }, add: { customers: change } },
-  });
+  const command = new UpdateCommand({
+    TableName: store.tableName,
+    Key: customerCounterKey(customer.corporation_id, customer.id),
+    ...buildExpression({ changes: { set: { entity: 'customer-count' }, add: { customers: change } } }),
+  } as UpdateCommandInput);
+  // Inside the SDK's retries, which number each attempt in a header: a second one is refused, not sent.
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      const attempt = (args.request as { headers?: Record<string, string> }).headers?.['amz-sdk-request'] ?? '';
+      if (!/^attempt=1\b/.test(attempt)) {
+        throw Object.assign(new Error('a counter update is sent once'), { name: 'NotRepeated' });
+      }
+      return next(args);
+    },
+    { step: 'finalizeRequest', priority: 'low' },
+  );
+  await store.doc.send(command).catch(() => undefined);
 }
 
 /** The record's item: where it lives (by email, or by id without one), listed, with its version. */

@@ -24,6 +24,7 @@ import {
   customerListPartitions,
 } from '../../functions/store/keys.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
+import { loseFirstAnswer } from '../support/faults.ts';
 
 let t: TestTable;
 beforeAll(async () => {
@@ -286,5 +287,15 @@ describe("a customer's list entry", () => {
     expect(await entries()).toEqual(before);
     const { customers } = await listCustomers(t.store, 'LISTED', { limit: 5 });
     expect(customers.map((c) => c.email)).toEqual(['second@listed.com']);
+  });
+});
+
+describe("the count, when a counter update's answer is lost", () => {
+  it('counts the customer once: the landed update is not sent again', async () => {
+    const store = t.newStore();
+    const fault = loseFirstAnswer(store, 'UpdateItemCommand');
+    await createCustomer(store, customer({ corporation_id: 'LOSTCOUNT' }), deps);
+    expect(fault.lost()).toBe(true);
+    expect(await countCustomers(t.store, 'LOSTCOUNT')).toBe(1);
   });
 });
