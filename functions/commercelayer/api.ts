@@ -3,6 +3,7 @@
 // dialect's mappers (dialect.ts). Customer routes take the token (auth `token`); the organisation is
 // the key's (X-Organisation-Id for a key with several): a customer of another organisation is not
 // found. They take and answer JSON:API (`application/vnd.api+json`, 415 and 406 otherwise).
+
 import {
   commerceLayerCreateCustomerRow,
   commerceLayerDeleteCustomerRow,
@@ -14,6 +15,7 @@ import {
 import { credentialsOf, parseAuthorization } from '../auth/api-keys.ts';
 import type { CheckKey } from '../auth/authenticator.ts';
 import { TOKEN_SCOPE, type TokenSigner } from '../auth/tokens.ts';
+import type { CustomerChangeDeps, CustomerRouteDeps } from '../customers/api.ts';
 import {
   type Customer,
   type CustomerDeps,
@@ -26,11 +28,9 @@ import {
 } from '../customers/customers.ts';
 import { storedId } from '../customers/ids.ts';
 import { idempotencyIn } from '../http/idempotency.ts';
-import type { Authenticate } from '../http/principal.ts';
 import { conflict, notFound, Problem, unauthenticated, validationFailed } from '../http/problem.ts';
 import { type HttpEvent, type HttpResult, jsonRoute, plainRoute } from '../http/route.ts';
 import type { Logger } from '../runtime/logger.ts';
-import type { Store } from '../store/client.ts';
 import { replaysPartition } from '../store/keys.ts';
 import {
   collectionUrl,
@@ -89,17 +89,12 @@ export function commerceLayerTokenRoute(deps: TokenRouteDeps) {
   });
 }
 
-export interface CommerceLayerRouteDeps {
-  readonly store: Store;
-  readonly log: Logger;
-  /** Checks access tokens (authenticator.ts createTokenAuthenticator). */
-  readonly authenticate: Authenticate;
-}
-
-/** Routes that change customers: the clock their changes are stamped with. */
-export interface CommerceLayerChangeDeps extends CommerceLayerRouteDeps {
-  readonly now: () => Date;
-}
+/**
+ * What Commerce Layer's customer routes are given: as the native customer routes, `authenticate`
+ * checking access tokens (authenticator.ts createTokenAuthenticator).
+ */
+export type CommerceLayerRouteDeps = CustomerRouteDeps;
+export type CommerceLayerChangeDeps = CustomerChangeDeps;
 
 /** What every customer route shares: the caller, its organisation, JSON:API and its error shape. */
 const dialect = (deps: CommerceLayerRouteDeps) => ({

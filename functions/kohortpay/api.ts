@@ -2,6 +2,7 @@
 // (customers/customers.ts) through the dialect's mappers (dialect.ts). Authenticated with an API
 // key as KohortPay's Bearer token; the organisation is the key's (X-Organisation-Id for a key with
 // several): a customer of another organisation is not found.
+
 import {
   kohortPayCreateCustomerRow,
   kohortPayDeleteCustomerRow,
@@ -9,6 +10,7 @@ import {
   kohortPayListCustomersRow,
   kohortPayUpdateCustomerRow,
 } from '../../contract/routes.ts';
+import type { CustomerChangeDeps, CustomerRouteDeps } from '../customers/api.ts';
 import {
   type Customer,
   type CustomerDeps,
@@ -21,11 +23,8 @@ import {
 } from '../customers/customers.ts';
 import { presentedId, storedId } from '../customers/ids.ts';
 import { idempotencyIn } from '../http/idempotency.ts';
-import type { Authenticate } from '../http/principal.ts';
 import { conflict, notFound } from '../http/problem.ts';
 import { type HttpResult, jsonRoute, plainRoute } from '../http/route.ts';
-import type { Logger } from '../runtime/logger.ts';
-import type { Store } from '../store/client.ts';
 import { replaysPartition } from '../store/keys.ts';
 import { fromKohortPay, kohortPayChanges, toKohortPay, toKohortPayErased } from './dialect.ts';
 import { kohortPayErrors } from './errors.ts';
@@ -36,16 +35,9 @@ import {
   kohortPayListQuery,
 } from './schema.ts';
 
-export interface KohortPayRouteDeps {
-  readonly store: Store;
-  readonly log: Logger;
-  readonly authenticate: Authenticate;
-}
-
-/** Routes that change customers: the clock their changes are stamped with. */
-export interface KohortPayChangeDeps extends KohortPayRouteDeps {
-  readonly now: () => Date;
-}
+/** What KohortPay's routes are given: as the native customer routes. */
+export type KohortPayRouteDeps = CustomerRouteDeps;
+export type KohortPayChangeDeps = CustomerChangeDeps;
 
 /** What every KohortPay route shares: the caller, its organisation, KohortPay's error shape. */
 const dialect = (deps: KohortPayRouteDeps) => ({
