@@ -121,6 +121,17 @@ const commerceLayerCustomerExample = {
   idFrom: { row: 'CommerceLayerListCustomers', pointer: '/data/0/id' },
 } as const;
 
+/**
+ * Creating a customer, in any contract: its record and id item (one transaction), its counter,
+ * and the stored answers of Idempotency-Key (claimed, completed, released).
+ */
+const customerCreation = {
+  auth: 'partner',
+  tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  keyPrefixes: ['organisation', 'idempotency'],
+  environment: ['API_KEY_CACHE_SECONDS'],
+} as const satisfies Partial<Route>;
+
 export const createPurchaserRow: Route = {
   name: 'CreatePurchaser',
   method: 'POST',
@@ -213,10 +224,7 @@ export const createCustomerRow: Route = {
   method: 'POST',
   path: '/customers',
   entry: 'functions/customers/create.ts',
-  auth: 'partner',
-  tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  keyPrefixes: ['organisation', 'idempotency'],
-  environment: ['API_KEY_CACHE_SECONDS'],
+  ...customerCreation,
   example: {
     org: 'corp_123',
     path: '/customers',
@@ -266,12 +274,10 @@ export const listCustomersRow: Route = {
   example: { org: 'corp_123', path: '/customers?corporation_id=corp_123&email=contact@acme.com', status: 200 },
 };
 
-/** Changing a customer, its email included (a move between keys, in one transaction). */
+/** Changing a customer, its email included (a move between keys, in one transaction): it is read first. */
 const customerWrites = {
-  auth: 'partner',
-  tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  keyPrefixes: ['organisation', 'idempotency'],
-  environment: ['API_KEY_CACHE_SECONDS'],
+  ...customerCreation,
+  tableActions: ['dynamodb:GetItem', ...customerCreation.tableActions],
 } as const satisfies Partial<Route>;
 
 /** Erasing a customer also finds (in the lookup index) and deletes the stored answers that held its data. */
@@ -314,10 +320,7 @@ export const kohortPayCreateCustomerRow: Route = {
   method: 'POST',
   path: '/compat/kohortpay/customers',
   entry: 'functions/kohortpay/create.ts',
-  auth: 'partner',
-  tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  keyPrefixes: ['organisation', 'idempotency'],
-  environment: ['API_KEY_CACHE_SECONDS'],
+  ...customerCreation,
   example: {
     org: 'ACME',
     path: '/compat/kohortpay/customers',
@@ -431,9 +434,8 @@ export const commerceLayerCreateCustomerRow: Route = {
   method: 'POST',
   path: '/compat/commercelayer/api/customers',
   entry: 'functions/commercelayer/create.ts',
+  ...customerCreation,
   auth: 'token',
-  tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  keyPrefixes: ['organisation', 'idempotency'],
   environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
   example: {
     ...commerceLayerCaller,
