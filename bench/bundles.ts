@@ -7,6 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { bundling, RegistryStack } from '../lib/registry-stack.ts';
+import { cdkJsonContext, stageConfig } from '../lib/stage-config.ts';
 import { FUNCTIONS, type FunctionName, TWINS } from './functions.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -23,8 +24,9 @@ export function synthBundles(outdir: string): {
   twins: Record<FunctionName, Bundle>;
 } {
   // Asset metadata (the CLI turns it on) names each function's bundle folder in the template.
-  const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
-  const stack = new RegistryStack(app, 'Bench', { stage: 'bench', reviewBaseUrl: 'https://reviews.example.com' });
+  const context = cdkJsonContext();
+  const app = new App({ outdir, context: { ...context, 'aws:cdk:enable-asset-metadata': true } });
+  const stack = new RegistryStack(app, 'Bench', { stage: 'bench', ...stageConfig(context.stages, 'dev') });
   const twinStack = new Stack(app, 'BenchTwins');
   const twins = Object.fromEntries(
     FUNCTIONS.map((name) => [

@@ -73,7 +73,9 @@ export async function startHarness() {
   await new Promise<void>((resolve) => eventBridge.listen(0, '127.0.0.1', resolve));
   const eventBridgeUrl = `http://127.0.0.1:${(eventBridge.address() as { port: number }).port}`;
 
-  // What a deployed function sees: the stack's environment, pointed at the local engines.
+  // What a deployed function sees: the stack's environment, pointed at the local engines. The HMAC
+  // keys are given themselves, as under npm start, where the stack gives their ARNs: both sides of
+  // every comparison then start without a Secrets Manager read (bench/secrets-cost.ts measures it).
   const env = {
     PATH: process.env.PATH,
     TABLE_NAME: tableName,
@@ -81,6 +83,7 @@ export async function startHarness() {
     REVIEW_BASE_URL: 'https://reviews.example.com',
     REVIEW_URL_SECRET: 'bench-secret-bench-secret-bench-secret',
     EVENT_BUS_NAME: 'bench',
+    REVIEW_URL_HOSTS: 'reviews.example.com',
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',

@@ -11,7 +11,7 @@ import { newPurchaserId } from '../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../functions/purchasers/review-links.ts';
 import { createLogger, parseLogLevel } from '../functions/runtime/logger.ts';
 import { toolStore } from '../local/dynamodb.ts';
-import { eventBridgeEvent, sqsBatch } from '../local/events.ts';
+import { eventBridgeEvent, localReviewHosts, sqsBatch } from '../local/events.ts';
 
 const USAGE = `usage: npm run event -- <detail-type> <file.json | ->
 detail-types: ${incomingEventTypes.join(', ')}`;
@@ -46,6 +46,7 @@ const handle = createIngester({
   now: () => new Date(),
   newReviewToken,
   newPurchaserId,
+  reviewUrlHosts: localReviewHosts(),
 });
 const response = await handle(batch);
 process.stdout.write(`${JSON.stringify(response)}\n`);

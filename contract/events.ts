@@ -2,7 +2,7 @@
 // rule per type, all into the ingest queue), what it publishes about its own changes, and the two
 // functions that do it. The stack, the local tools (npm run event, npm start) and the handlers
 // read it, as they read the route table for HTTP.
-import type { FunctionRow } from './routes.ts';
+import type { FunctionRow, TableGrant } from './routes.ts';
 
 export const incomingEventTypes = [
   'order.placed',
@@ -25,12 +25,21 @@ export type DomainEventType = (typeof domainEventTypes)[number];
  */
 export const announcedEntities = ['customer', 'customer-erased', 'purchaser', 'purchase', 'purchaser-erased'] as const;
 
+/**
+ * Creating or changing a purchaser, from an order event or over HTTP: its item and purchases read
+ * in one batch, then updated (as a review event updates a purchase).
+ */
+export const purchaserUpserts = {
+  tableActions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+  items: ['person'],
+} as const satisfies TableGrant;
+
 /** Consumes the ingest queue: order.placed creates or updates purchasers, review.* their purchases. */
 export const ingestRow: FunctionRow = {
   name: 'Ingest',
   entry: 'functions/events/ingest.ts',
-  tableActions: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
-  keyPrefixes: ['organisation'],
+  environment: ['REVIEW_URL_HOSTS'],
+  grants: [purchaserUpserts],
   timeoutSeconds: 30,
 };
 
@@ -38,8 +47,7 @@ export const ingestRow: FunctionRow = {
 export const publisherRow: FunctionRow = {
   name: 'Publisher',
   entry: 'functions/events/publish.ts',
-  tableActions: [],
-  keyPrefixes: [],
+  grants: [],
   environment: ['EVENT_BUS_NAME'],
   timeoutSeconds: 30,
 };

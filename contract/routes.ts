@@ -4,8 +4,9 @@
 // in the resource's api.ts, and the entry file the row names.
 //
 // Plain data and a matcher: the fallback function bundles it and the local server loads it, so it
-// imports nothing but a type from table.ts.
-import type { KeyPrefix } from './table.ts';
+// imports nothing but types from table.ts and, from events.ts, the grant it shares with ingestion.
+import { purchaserUpserts } from './events.ts';
+import type { IndexItemKind, StoredItemKind } from './table.ts';
 
 /** DynamoDB actions a function may perform on the registry table (least privilege, per function). */
 export type TableAction =
@@ -17,14 +18,29 @@ export type TableAction =
   | 'dynamodb:BatchWriteItem'
   | 'dynamodb:Query';
 
-/** Settings the stack gives a function besides TABLE_NAME and LOG_LEVEL. */
+/**
+ * Some table actions on some kinds of items (contract/table.ts `itemKinds`): one IAM statement,
+ * those actions where the partition key matches one of those kinds (`dynamodb:LeadingKeys`). A
+ * grant on index partitions is a Query of that index and nothing else.
+ */
+export type TableGrant =
+  | { readonly tableActions: readonly TableAction[]; readonly items: readonly StoredItemKind[] }
+  | { readonly tableActions: readonly 'dynamodb:Query'[]; readonly items: readonly IndexItemKind[] };
+
+/**
+ * Settings the stack gives a function besides TABLE_NAME, SERVICE_NAME and (where the stage sets a
+ * per-key limit) RATE_LIMIT. A secret comes as its ARN (`<NAME>_ARN`), never its value: the
+ * function reads it at cold start (functions/runtime/secrets.ts), and its role may read exactly the
+ * secrets its row names.
+ */
 export type EnvironmentName =
   | 'REVIEW_BASE_URL'
-  | 'REVIEW_URL_SECRET'
+  | 'REVIEW_URL_SECRET_ARN'
   | 'EVENT_BUS_NAME'
   | 'API_KEY_CACHE_SECONDS'
-  | 'TOKEN_SIGNING_SECRET'
-  | 'CURSOR_SECRET';
+  | 'TOKEN_SIGNING_SECRET_ARN'
+  | 'CURSOR_SECRET_ARN'
+  | 'REVIEW_URL_HOSTS';
 
 /** A Lambda function: what the stack needs to build it and what IAM grants it. */
 export interface FunctionRow {
@@ -32,11 +48,12 @@ export interface FunctionRow {
   readonly name: string;
   /** Entry module, relative to the repository root; it exports `handler` (see the README's naming rule). */
   readonly entry: string;
-  /** Exactly the table actions the function uses: the stack grants these and nothing else. */
-  readonly tableActions: readonly TableAction[];
-  /** The kinds of items (contract/table.ts `prefixes`) those actions may reach. */
-  readonly keyPrefixes: readonly KeyPrefix[];
-  /** Environment variables the function reads besides TABLE_NAME and LOG_LEVEL (the stack supplies them). */
+  /**
+   * Exactly what the function does on the table, each action on the kinds of items it needs it
+   * for: the stack grants these (see tableAccessOf) and nothing else.
+   */
+  readonly grants: readonly TableGrant[];
+  /** Environment variables the function reads besides those every function gets (the stack supplies them). */
   readonly environment?: readonly EnvironmentName[];
   /** Lambda timeout; 10 seconds when absent (see timeoutSecondsOf). */
   readonly timeoutSeconds?: number;
@@ -121,14 +138,56 @@ const commerceLayerCustomerExample = {
   idFrom: { row: 'CommerceLayerListCustomers', pointer: '/data/0/id' },
 } as const;
 
+/** The stored answers of Idempotency-Key: claimed, completed, released after a failure. */
+const idempotencyRecords = {
+  tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  items: ['idempotency'],
+} as const satisfies TableGrant;
+
 /**
- * Creating a customer, in any contract: its record and id item (one transaction), its counter,
- * and the stored answers of Idempotency-Key (claimed, completed, released).
+ * Erasing a person also finds the stored answers that held their data (in the lookup index) and
+ * deletes them (the delete is idempotencyRecords').
+ */
+const answersAboutAPerson = { tableActions: ['dynamodb:Query'], items: ['replays'] } as const satisfies TableGrant;
+
+const purchaserWrites = [purchaserUpserts, idempotencyRecords] as const satisfies readonly TableGrant[];
+
+/** A purchaser and its purchases: one Query of the person's partition. */
+const purchaserReads = [
+  { tableActions: ['dynamodb:Query'], items: ['person'] },
+] as const satisfies readonly TableGrant[];
+
+/** A customer by id: its id item, then (for a customer with an email) its record. */
+const customerById = {
+  tableActions: ['dynamodb:GetItem'],
+  items: ['customerId', 'person'],
+} as const satisfies TableGrant;
+
+/** A customer's record and id item, written together (a customer without an email is its id item). */
+const customerPuts = {
+  tableActions: ['dynamodb:PutItem'],
+  items: ['person', 'customerId'],
+} as const satisfies TableGrant;
+
+/** A customer's record leaving its key: its email changed or cleared, or the customer erased. */
+const customerRecordDeletes = {
+  tableActions: ['dynamodb:DeleteItem'],
+  items: ['person'],
+} as const satisfies TableGrant;
+
+/** The counter of the customer's list partition, added to (or taken from) after the record is written. */
+const customerCounting = {
+  tableActions: ['dynamodb:UpdateItem'],
+  items: ['customerCount'],
+} as const satisfies TableGrant;
+
+/**
+ * Creating a customer, in any contract: its record and id item (one transaction; a customer
+ * without an email is its id item), its counter, and the stored answers of Idempotency-Key.
  */
 const customerCreation = {
   auth: 'partner',
-  tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  keyPrefixes: ['organisation', 'idempotency'],
+  grants: [customerPuts, customerCounting, idempotencyRecords],
   environment: ['API_KEY_CACHE_SECONDS'],
 } as const satisfies Partial<Route>;
 
@@ -138,9 +197,8 @@ export const createPurchaserRow: Route = {
   path: '/v4/organisations/{trkref}/purchasers',
   entry: 'functions/purchasers/create.ts',
   auth: 'partner',
-  tableActions: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-  keyPrefixes: ['organisation', 'idempotency'],
-  environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET', 'API_KEY_CACHE_SECONDS'],
+  grants: purchaserWrites,
+  environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET_ARN', 'API_KEY_CACHE_SECONDS'],
   example: {
     org: 'ACME',
     path: '/v4/organisations/ACME/purchasers',
@@ -165,9 +223,8 @@ export const getPurchaserRow: Route = {
   path: purchaserPathBase,
   entry: 'functions/purchasers/read.ts',
   auth: 'partner',
-  tableActions: ['dynamodb:Query'],
-  keyPrefixes: ['organisation'],
-  environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET', 'API_KEY_CACHE_SECONDS'],
+  grants: purchaserReads,
+  environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET_ARN', 'API_KEY_CACHE_SECONDS'],
   example: { org: 'ACME', path: '/v4/organisations/ACME/purchasers/jane@example.com', status: 200 },
 };
 
@@ -177,9 +234,8 @@ export const updatePurchaserRow: Route = {
   path: purchaserPathBase,
   entry: 'functions/purchasers/update.ts',
   auth: 'partner',
-  tableActions: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-  keyPrefixes: ['organisation', 'idempotency'],
-  environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET', 'API_KEY_CACHE_SECONDS'],
+  grants: purchaserWrites,
+  environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET_ARN', 'API_KEY_CACHE_SECONDS'],
   example: {
     org: 'ACME',
     path: '/v4/organisations/ACME/purchasers/jane@example.com',
@@ -194,9 +250,8 @@ export const listPurchasesRow: Route = {
   path: `${purchaserPathBase}/purchases`,
   entry: 'functions/purchasers/purchases.ts',
   auth: 'partner',
-  tableActions: ['dynamodb:Query'],
-  keyPrefixes: ['organisation'],
-  environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET', 'API_KEY_CACHE_SECONDS', 'CURSOR_SECRET'],
+  grants: purchaserReads,
+  environment: ['REVIEW_BASE_URL', 'REVIEW_URL_SECRET_ARN', 'API_KEY_CACHE_SECONDS', 'CURSOR_SECRET_ARN'],
   example: { org: 'ACME', path: '/v4/organisations/ACME/purchasers/jane@example.com/purchases?limit=2', status: 200 },
 };
 
@@ -207,14 +262,14 @@ export const erasePurchaserRow: Route = {
   path: purchaserPathBase,
   entry: 'functions/purchasers/erase.ts',
   auth: 'partner',
-  tableActions: [
-    'dynamodb:Query',
-    'dynamodb:BatchWriteItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
+  grants: [
+    ...purchaserReads,
+    // The purchases in batches, then the purchaser with its tombstone in one transaction.
+    { tableActions: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'], items: ['person'] },
+    { tableActions: ['dynamodb:PutItem'], items: ['purchaserTombstone'] },
+    answersAboutAPerson,
+    idempotencyRecords,
   ],
-  keyPrefixes: ['organisation', 'idempotency'],
   environment: ['API_KEY_CACHE_SECONDS'],
   example: { org: 'ACME', path: '/v4/organisations/ACME/purchasers/jane@example.com', status: 204 },
 };
@@ -245,15 +300,13 @@ export const createCustomerRow: Route = {
   },
 };
 
-/** A customer by id: its id item, then (for a customer with an email) its record. */
 export const getCustomerRow: Route = {
   name: 'GetCustomer',
   method: 'GET',
   path: '/customers/{id}',
   entry: 'functions/customers/read.ts',
   auth: 'partner',
-  tableActions: ['dynamodb:GetItem'],
-  keyPrefixes: ['organisation'],
+  grants: [customerById],
   environment: ['API_KEY_CACHE_SECONDS'],
   example: {
     ...nativeCustomerExample,
@@ -261,29 +314,56 @@ export const getCustomerRow: Route = {
   },
 };
 
+/**
+ * A page of the list partitions (in the lookup index: the id items), the page's records in one
+ * batch, and a customer by its email.
+ */
+const customerListing = [
+  { tableActions: ['dynamodb:Query'], items: ['customerList'] },
+  { tableActions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'], items: ['person'] },
+] as const satisfies readonly TableGrant[];
+
+/** The dialects' lists also report the organisation's total: its counters, in one batch. */
+const customerListingWithTotal = [
+  ...customerListing,
+  { tableActions: ['dynamodb:BatchGetItem'], items: ['customerCount'] },
+] as const satisfies readonly TableGrant[];
+
 export const listCustomersRow: Route = {
   name: 'ListCustomers',
   method: 'GET',
   path: '/customers',
   entry: 'functions/customers/list.ts',
   auth: 'partner',
-  // The list partitions (id items), the page's records in one batch, a customer by its email.
-  tableActions: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:GetItem'],
-  keyPrefixes: ['organisation'],
-  environment: ['API_KEY_CACHE_SECONDS', 'CURSOR_SECRET'],
+  grants: customerListing,
+  environment: ['API_KEY_CACHE_SECONDS', 'CURSOR_SECRET_ARN'],
   example: { org: 'corp_123', path: '/customers?corporation_id=corp_123&email=contact@acme.com', status: 200 },
 };
 
-/** Changing a customer, its email included (a move between keys, in one transaction): it is read first. */
+/**
+ * Changing a customer, its email included: it is read first, then written in place or moved
+ * between keys in one transaction (the record at its new key, the old one deleted, the id item
+ * pointing at the new email; a customer whose email is cleared becomes its id item).
+ */
 const customerWrites = {
   ...customerCreation,
-  tableActions: ['dynamodb:GetItem', ...customerCreation.tableActions],
+  grants: [customerById, customerPuts, customerRecordDeletes, idempotencyRecords],
 } as const satisfies Partial<Route>;
 
-/** Erasing a customer also finds (in the lookup index) and deletes the stored answers that held its data. */
+/**
+ * Erasing a customer: it is read, its record deleted and its id item replaced by a tombstone, its
+ * counter taken from, and the stored answers that held its data found and deleted.
+ */
 const customerErasure = {
-  ...customerWrites,
-  tableActions: [...customerWrites.tableActions, 'dynamodb:Query'],
+  ...customerCreation,
+  grants: [
+    customerById,
+    { tableActions: ['dynamodb:PutItem'], items: ['customerId'] },
+    customerRecordDeletes,
+    customerCounting,
+    answersAboutAPerson,
+    idempotencyRecords,
+  ],
 } as const satisfies Partial<Route>;
 
 export const updateCustomerRow: Route = {
@@ -355,8 +435,7 @@ export const kohortPayGetCustomerRow: Route = {
   path: '/compat/kohortpay/customers/{id}',
   entry: 'functions/kohortpay/read.ts',
   auth: 'partner',
-  tableActions: ['dynamodb:GetItem'],
-  keyPrefixes: ['organisation'],
+  grants: [customerById],
   environment: ['API_KEY_CACHE_SECONDS'],
   example: {
     ...kohortPayCustomerExample,
@@ -370,10 +449,8 @@ export const kohortPayListCustomersRow: Route = {
   path: '/compat/kohortpay/customers',
   entry: 'functions/kohortpay/list.ts',
   auth: 'partner',
-  // A page of the list partitions and its records, the organisation's counters (`count`), both
-  // in batches, and for `search` (an email) the customer by its key.
-  tableActions: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:GetItem'],
-  keyPrefixes: ['organisation'],
+  // As the native list, and the organisation's total (`count`).
+  grants: customerListingWithTotal,
   environment: ['API_KEY_CACHE_SECONDS'],
   example: {
     org: 'ACME',
@@ -417,9 +494,8 @@ export const commerceLayerTokenRow: Route = {
   path: '/compat/commercelayer/oauth/token',
   entry: 'functions/commercelayer/token.ts',
   auth: 'client-credentials',
-  tableActions: [],
-  keyPrefixes: [],
-  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
+  grants: [],
+  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET_ARN'],
   example: {
     org: 'ACME',
     path: '/compat/commercelayer/oauth/token',
@@ -436,7 +512,7 @@ export const commerceLayerCreateCustomerRow: Route = {
   entry: 'functions/commercelayer/create.ts',
   ...customerCreation,
   auth: 'token',
-  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
+  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET_ARN'],
   example: {
     ...commerceLayerCaller,
     path: '/compat/commercelayer/api/customers',
@@ -451,9 +527,8 @@ export const commerceLayerGetCustomerRow: Route = {
   path: '/compat/commercelayer/api/customers/{id}',
   entry: 'functions/commercelayer/read.ts',
   auth: 'token',
-  tableActions: ['dynamodb:GetItem'],
-  keyPrefixes: ['organisation'],
-  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
+  grants: [customerById],
+  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET_ARN'],
   example: {
     ...commerceLayerCustomerExample,
     status: 200,
@@ -466,10 +541,9 @@ export const commerceLayerListCustomersRow: Route = {
   path: '/compat/commercelayer/api/customers',
   entry: 'functions/commercelayer/list.ts',
   auth: 'token',
-  // A page of the list partitions and its records, the counters (`record_count`), the customer by its email.
-  tableActions: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:GetItem'],
-  keyPrefixes: ['organisation'],
-  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
+  // As the native list, and the organisation's total (`record_count`).
+  grants: customerListingWithTotal,
+  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET_ARN'],
   example: {
     ...commerceLayerCaller,
     path: '/compat/commercelayer/api/customers?filter[q][email_eq]=john@example.com',
@@ -484,7 +558,7 @@ export const commerceLayerUpdateCustomerRow: Route = {
   entry: 'functions/commercelayer/update.ts',
   ...customerWrites,
   auth: 'token',
-  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
+  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET_ARN'],
   example: {
     ...commerceLayerCustomerExample,
     // The resource's id, as JSON:API requires it in the document too.
@@ -501,7 +575,7 @@ export const commerceLayerDeleteCustomerRow: Route = {
   entry: 'functions/commercelayer/erase.ts',
   ...customerErasure,
   auth: 'token',
-  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET'],
+  environment: ['API_KEY_CACHE_SECONDS', 'TOKEN_SIGNING_SECRET_ARN'],
   example: {
     ...commerceLayerCustomerExample,
     status: 204,
@@ -518,8 +592,7 @@ export const fallbackRow: Route = {
   path: '$default',
   entry: 'functions/fallback/answer.ts',
   auth: 'none',
-  tableActions: [],
-  keyPrefixes: [],
+  grants: [],
 };
 
 export const routes: readonly Route[] = [
@@ -547,26 +620,37 @@ export const routes: readonly Route[] = [
   fallbackRow,
 ];
 
-/** What authenticating a partner key takes: reading API key items, nothing more (no writes to them). */
-export const authenticationAccess = { tableActions: ['dynamodb:GetItem'], keyPrefixes: ['apiKey'] } as const satisfies {
-  tableActions: readonly TableAction[];
-  keyPrefixes: readonly KeyPrefix[];
-};
+/** What authenticating a caller takes: reading API key items, nothing more (no function writes them). */
+export const authenticationAccess = {
+  tableActions: ['dynamodb:GetItem'],
+  items: ['apiKey'],
+} as const satisfies TableGrant;
+
+/** What the per-key rate limit (RATE_LIMIT) takes: counting a call in its key's window item. */
+export const rateLimitAccess = {
+  tableActions: ['dynamodb:UpdateItem'],
+  items: ['rateLimit'],
+} as const satisfies TableGrant;
 
 /**
- * Every grant a function's role needs on the table, one per kind of access: its row's actions on
- * its row's kinds of items, and for a partner route, reading API keys. Kept apart so a route
- * that writes its own items cannot write API keys.
+ * Every grant a function's role needs on the table: its row's, and for a route that checks
+ * credentials, reading API keys and, in a stage with a per-key rate limit (`rateLimited`, where the
+ * stack sets RATE_LIMIT), counting calls. Each is a statement of its own, so a route that writes
+ * its own items cannot write API keys.
  */
 export function tableAccessOf(
   row: FunctionRow,
-): readonly { readonly tableActions: readonly TableAction[]; readonly keyPrefixes: readonly KeyPrefix[] }[] {
-  const own = row.tableActions.length > 0 ? [{ tableActions: row.tableActions, keyPrefixes: row.keyPrefixes }] : [];
-  return readsApiKeys(row) ? [...own, authenticationAccess] : own;
+  options: { readonly rateLimited?: boolean } = {},
+): readonly TableGrant[] {
+  if (!checksCredentials(row)) return row.grants;
+  return [...row.grants, authenticationAccess, ...(options.rateLimited ? [rateLimitAccess] : [])];
 }
 
-/** Rows that check credentials against stored API keys: every route but the open ones. */
-const readsApiKeys = (row: FunctionRow) => 'auth' in row && row.auth !== 'none';
+/**
+ * Rows that check credentials against stored API keys: every route but the open ones. They read
+ * keys, and count calls where a per-key rate limit is set.
+ */
+export const checksCredentials = (row: FunctionRow): boolean => 'auth' in row && row.auth !== 'none';
 
 export type RouteMatch =
   | { kind: 'route'; route: Route; pathParameters: Record<string, string> }

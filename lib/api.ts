@@ -6,9 +6,11 @@
 //
 // Built in the stack's scope, not in a child construct, so every logical id stays as it was: a
 // replaced API would come back under a new URL, replaced log groups without their logs.
-import { Validations } from 'aws-cdk-lib';
+import { CfnOutput, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  ApiMapping,
+  DomainName,
   HttpApi,
   HttpMethod,
   HttpRoute,
@@ -17,11 +19,13 @@ import {
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Route } from '../contract/routes.ts';
 import { type FunctionSettings, registryFunction } from './registry-function.ts';
+import type { StageConfig } from './stage-config.ts';
 
 export interface ApiProps {
   /** Names the API (`purchaser-registry-<stage>`). */
@@ -29,10 +33,10 @@ export interface ApiProps {
   readonly routes: readonly Route[];
   /** Settings of every function; the access log group is kept like theirs (`functions.logs`). */
   readonly functions: FunctionSettings;
-  /** Steady requests per second the API accepts before answering 429 (whole stage); 100 when absent. */
-  readonly throttleRate?: number;
-  /** Requests the API accepts at once above the steady rate; 200 when absent. */
-  readonly throttleBurst?: number;
+  /** Steady requests per second the whole API accepts before answering 429, and requests at once above it. */
+  readonly throttle: StageConfig['throttle'];
+  /** A custom domain in front of the `$default` stage; none when null. */
+  readonly domain: StageConfig['domain'];
 }
 
 /** A part of the stack, not a child construct: it builds in the scope it is given, so logical ids stay stable. */
@@ -56,7 +60,7 @@ export class Api {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: props.throttleRate ?? 100, burstLimit: props.throttleBurst ?? 200 },
+      throttle: { rateLimit: props.throttle.rate, burstLimit: props.throttle.burst },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // No `$context.path`: a path may hold an email (personal data); the route key names the
@@ -78,6 +82,21 @@ export class Api {
         ),
       },
     });
+
+    if (props.domain) {
+      // The certificate is made and validated outside the stack (it needs DNS the stack doesn't own);
+      // point the name's DNS record at the output's regional domain name.
+      const domainName = new DomainName(scope, 'ApiDomain', {
+        domainName: props.domain.name,
+        certificate: Certificate.fromCertificateArn(scope, 'ApiCertificate', props.domain.certificateArn),
+      });
+      this.stage.node.addDependency(domainName);
+      new ApiMapping(scope, 'ApiDomainMapping', { api: this.httpApi, domainName, stage: this.stage });
+      new CfnOutput(scope, 'ApiDomainTarget', {
+        value: domainName.regionalDomainName,
+        description: `Where ${props.domain.name} must point (CNAME or alias)`,
+      });
+    }
 
     const functions = new Map<string, NodejsFunction>();
     for (const route of props.routes) {

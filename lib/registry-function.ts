@@ -1,20 +1,33 @@
 // One Lambda function of the registry, built from its row (contract/routes.ts `FunctionRow`): its
-// log group, a role allowed exactly the row's table actions on the row's kinds of keys, and the
+// log group, a role allowed exactly the row's table grants (actions on kinds of items), and the
 // bundled function. Every route and the event consumers go through here.
 //
 // Like the other pieces of lib/, it builds in the scope it is given (the stack), not in a child
 // construct: a child would prefix every logical id, and CloudFormation would replace the function,
 // its role and its log group (losing the logs) on the next deploy.
 import { fileURLToPath } from 'node:url';
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { type EnvironmentName, type FunctionRow, tableAccessOf, timeoutSecondsOf } from '../contract/routes.ts';
-import { registryTable } from '../contract/table.ts';
+import {
+  checksCredentials,
+  type EnvironmentName,
+  type FunctionRow,
+  tableAccessOf,
+  timeoutSecondsOf,
+} from '../contract/routes.ts';
+import { itemKinds } from '../contract/table.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -46,6 +59,8 @@ export interface FunctionSettings {
   readonly memorySize: number;
   /** The value of each setting a row may ask for (`FunctionRow.environment`). */
   readonly environment: Readonly<Record<EnvironmentName, string>>;
+  /** `<requests>/<seconds>` per API key, for every function that checks a credential; none when absent. */
+  readonly rateLimit?: string;
 }
 
 /** The row's Lambda timeout; queues fed to the function size their visibility timeout from it. */
@@ -62,24 +77,23 @@ export function registryFunction(scope: Construct, row: FunctionRow, settings: F
   // may write to its own log group and use its own table actions, nothing else.
   const role = new Role(scope, `${row.name}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   logGroup.grantWrite(role);
-  for (const access of tableAccessOf(row)) {
+  // One statement per grant: its actions, on the table (or, for index partitions, on the index
+  // they are listed in, named: no wildcard), for partition keys of its kinds only. For an index
+  // Query the key IAM matches is the index partition the request names.
+  // Counting calls is granted where the stage sets a per-key rate limit, as RATE_LIMIT is below.
+  for (const grant of tableAccessOf(row, { rateLimited: Boolean(settings.rateLimit) })) {
+    const kinds = grant.items.map((item) => itemKinds[item]);
+    const placeOf = (kind: (typeof kinds)[number]) =>
+      'index' in kind ? `${table.tableArn}/index/${kind.index}` : table.tableArn;
     role.addToPolicy(
       new PolicyStatement({
-        actions: [...access.tableActions],
-        // Queries may read the table's own indexes, each named (no wildcard).
-        resources: access.tableActions.includes('dynamodb:Query')
-          ? [table.tableArn, ...registryTable.indexes.map((index) => `${table.tableArn}/index/${index.name}`)]
-          : [table.tableArn],
-        // Partition keys start with the kind of data: each grant reaches only its kinds.
-        conditions: {
-          'ForAllValues:StringLike': {
-            'dynamodb:LeadingKeys': access.keyPrefixes.map((prefix) => `${registryTable.prefixes[prefix]}*`),
-          },
-        },
+        actions: [...grant.tableActions],
+        resources: [...new Set(kinds.map(placeOf))],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': kinds.map((kind) => kind.partition) } },
       }),
     );
   }
-  return new NodejsFunction(scope, `${row.name}Function`, {
+  const fn = new NodejsFunction(scope, `${row.name}Function`, {
     entry: `${root}${row.entry}`,
     handler: 'handler',
     projectRoot: root,
@@ -92,14 +106,36 @@ export function registryFunction(scope: Construct, row: FunctionRow, settings: F
     role,
     logGroup,
     loggingFormat: LoggingFormat.JSON,
+    // The one log-level switch: Lambda passes it to the code as AWS_LAMBDA_LOG_LEVEL and drops
+    // lines below it. INFO is the floor for metrics, which ride on info lines (functions/runtime/metrics.ts).
     applicationLogLevelV2: ApplicationLogLevel.INFO,
-    systemLogLevelV2: SystemLogLevel.WARN,
+    // Lambda's own lines: START, END, REPORT (duration, memory, init time) and platform errors.
+    systemLogLevelV2: SystemLogLevel.INFO,
+    // A trace per sampled invocation (init, invocation, overhead); with it comes the X-Ray write permission.
+    tracing: Tracing.ACTIVE,
     environment: {
       TABLE_NAME: table.tableName,
-      LOG_LEVEL: 'info',
+      // The metrics' service dimension: stages sharing an account stay apart.
+      SERVICE_NAME: Stack.of(scope).stackName,
       // No NODE_OPTIONS=--enable-source-maps: it parses the source map at every cold start
       // (about a tenth of it). Logged stacks are mapped on demand (functions/runtime/stack-trace.ts).
       ...Object.fromEntries((row.environment ?? []).map((name) => [name, settings.environment[name]])),
+      // The per-key limit (functions/auth/rate-limit.ts) applies wherever a credential is checked.
+      ...(settings.rateLimit && checksCredentials(row) ? { RATE_LIMIT: settings.rateLimit } : {}),
     },
   });
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      "Active tracing's grant: xray:PutTraceSegments and xray:PutTelemetryRecords take no resource-level " +
+      'permissions, so X-Ray allows them only on "*".',
+  });
+  Validations.of(fn).acknowledge({
+    id: 'Serverless-LambdaDLQ',
+    reason:
+      'Never invoked asynchronously: API Gateway invokes the routes synchronously, and the event consumers are ' +
+      "polled by event source mappings, whose failures go to their sources' own destinations (lib/order-pipeline.ts, " +
+      'lib/event-publisher.ts). A function dead-letter queue would never receive anything.',
+  });
+  return fn;
 }

@@ -4,6 +4,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSEvent } from 'aws-lambda';
 
+/**
+ * Where published reviews may link when run locally (`npm run event`, the tests): REVIEW_URL_HOSTS
+ * (comma-separated, as the stack sets it) or the example review site.
+ */
+export const localReviewHosts = (env: NodeJS.ProcessEnv = process.env): string[] =>
+  (env.REVIEW_URL_HOSTS ?? 'reviews.example.com').split(',');
+
 export interface EventBridgeEvent {
   version: '0';
   id: string;

@@ -1,9 +1,9 @@
 // Bare twin of CommerceLayerToken: the client credentials checked as an API key (the cached key
 // item, the secret's hash), an access token signed for it, Commerce Layer's token answer.
 import { TOKEN_LIFETIME_SECONDS, TOKEN_SCOPE } from '../../functions/auth/tokens.ts';
-import { type BareHttpEvent, checkKeyBare, issueTokenBare, json } from './shared.ts';
+import { type BareHttpEvent, checkKeyBare, issueTokenBare, json, logged } from './shared.ts';
 
-export const handler = async (event: BareHttpEvent) => {
+export const handler = logged(async (event: BareHttpEvent) => {
   const body = JSON.parse(event.body ?? '{}');
   if (body.grant_type !== 'client_credentials') return json(400, { errors: [{ code: 'BAD_REQUEST' }] });
   const principal = await checkKeyBare(String(body.client_id), String(body.client_secret));
@@ -16,4 +16,4 @@ export const handler = async (event: BareHttpEvent) => {
     scope: TOKEN_SCOPE,
     created_at: issuedAt,
   });
-};
+});

@@ -27,6 +27,9 @@ import {
   customerListKey,
   customerListPartitions,
 } from '../../functions/store/keys.ts';
+import { logged } from './request-line.ts';
+
+export { logged };
 
 export const dynamodb = new DynamoDBClient({});
 export const table = process.env.TABLE_NAME!;
@@ -59,7 +62,7 @@ export interface BareHttpEvent {
   readonly pathParameters?: Record<string, string | undefined>;
   readonly queryStringParameters?: Record<string, string | undefined>;
   readonly rawPath: string;
-  readonly requestContext: { readonly domainName: string };
+  readonly requestContext: { readonly domainName: string; readonly requestId?: string };
 }
 
 /** The caller behind a credential, as the real boundary knows it (functions/http/principal.ts). */
@@ -173,16 +176,15 @@ export function organisationBare(
  * A twin's handler for a route that takes its organisation from the caller: the caller checked
  * (callerBare; a refusal in `contract`'s error shape), then `work`.
  */
-export const withCaller =
-  <A>(
-    credential: 'api-key' | 'token',
-    contract: keyof typeof refusal,
-    work: (caller: { principal: BarePrincipal; org: string }, event: BareHttpEvent) => Promise<A>,
-  ) =>
-  async (event: BareHttpEvent) => {
+export const withCaller = <A extends { statusCode: number }>(
+  credential: 'api-key' | 'token',
+  contract: keyof typeof refusal,
+  work: (caller: { principal: BarePrincipal; org: string }, event: BareHttpEvent) => Promise<A>,
+) =>
+  logged(async (event: BareHttpEvent) => {
     const caller = await callerBare(event, credential);
     return typeof caller === 'number' ? refusal[contract](caller) : work(caller, event);
-  };
+  });
 
 /**
  * Who calls a route that takes its organisation from the caller, and for which organisation (its
@@ -204,14 +206,15 @@ export async function callerBare(
  * A twin's handler for a route whose path names its organisation (`trkref`): the API key checked
  * and the organisation among its own (else refused), then `work`.
  */
-export const withTrkref =
-  <A>(work: (trkref: string, event: BareHttpEvent) => Promise<A>) =>
-  async (event: BareHttpEvent) => {
+export const withTrkref = <A extends { statusCode: number }>(
+  work: (trkref: string, event: BareHttpEvent) => Promise<A>,
+) =>
+  logged(async (event: BareHttpEvent) => {
     const principal = await authenticateBare(event.headers);
     const trkref = event.pathParameters?.trkref ?? '';
     if (!principal) return refusal.native(401);
     return principal.orgs.includes(trkref) ? work(trkref, event) : refusal.native(403);
-  };
+  });
 
 export type Fields = Record<string, string | null | undefined>;
 

@@ -10,11 +10,15 @@
 // for at most `ttlSeconds`: the secret is checked against the hash on every request, so a wrong
 // secret never rides on a cached success, and a revocation is seen within that time. A key id is
 // looked up once however many requests ask at the same time; a failed lookup is not remembered.
+//
+// With RATE_LIMIT set, each authenticated call is counted against its key (rate-limit.ts) and one
+// over the limit is a 429, thrown as a problem before the route does anything else.
 import type { Authenticate, AuthFailure, Principal } from '../http/principal.ts';
 import { container } from '../runtime/container.ts';
-import { requireEnv } from '../runtime/env.ts';
+import { containerKeys } from '../runtime/secrets.ts';
 import type { Store } from '../store/client.ts';
 import { type Credentials, checkSecret, findKey, type KeyRecord, parseAuthorization } from './api-keys.ts';
+import { containerRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { createTokenSigner, type TokenSigner } from './tokens.ts';
 
 /** The longest a container trusts what it read about a key: revocation is visible within this. */
@@ -27,6 +31,8 @@ export interface AuthenticatorOptions {
   /** How many keys one container remembers (the oldest read is forgotten first). */
   readonly maxKeys?: number;
   readonly now?: () => number;
+  /** Counts each authenticated call against its key's limit (rate-limit.ts); none when absent. */
+  readonly rateLimit?: RateLimiter;
 }
 
 /** The stored key for an id, remembered by the container for the cache's lifetime. */
@@ -66,6 +72,11 @@ export function createKeyChecker(options: AuthenticatorOptions): CheckKey {
   return async (credentials) => {
     const verdict = checkSecret(await lookup(credentials.keyId), credentials.secret);
     if (!verdict.ok) return verdict.reason;
+    // Counted once the secret is proven, not alongside the lookup: a key id is no secret (logs and
+    // Basic headers carry it), and wrong secrets must not spend its partner's calls. The lookup is
+    // cached, so this costs a serial round trip only when the key is read from the table.
+    const refused = await options.rateLimit?.(verdict.key.id);
+    if (refused) throw refused;
     const { id, orgs, platform, mode } = verdict.key;
     return { keyId: id, orgs, platform, mode } satisfies Principal;
   };
@@ -96,9 +107,11 @@ export function createTokenAuthenticator(
     if (!match) return 'malformed';
     const principal = signer.verify(match[1] ?? '', now());
     if (typeof principal === 'string') return principal;
-    const record = await lookup(principal.keyId);
+    // The signature has proven the key id, so its call is counted alongside the lookup.
+    const [record, refused] = await Promise.all([lookup(principal.keyId), options.rateLimit?.(principal.keyId)]);
     if (!record) return 'unknown';
     if (record.key.revoked_at) return 'revoked';
+    if (refused) throw refused;
     return principal;
   };
 }
@@ -115,7 +128,11 @@ let shared: Authenticate | undefined;
  * unset, the most allowed); the local server sets 0, so a revoked key stops at the next request.
  */
 export function containerAuthenticator(): Authenticate {
-  shared ??= createAuthenticator({ store: container().store, ttlSeconds: cacheSeconds() });
+  shared ??= createAuthenticator({
+    store: container().store,
+    ttlSeconds: cacheSeconds(),
+    rateLimit: containerRateLimiter(),
+  });
   return shared;
 }
 
@@ -123,26 +140,31 @@ let sharedChecker: CheckKey | undefined;
 
 /** The container's key checker (the token endpoint's), with the same cache as above. */
 export function containerKeyChecker(): CheckKey {
-  sharedChecker ??= createKeyChecker({ store: container().store, ttlSeconds: cacheSeconds() });
+  sharedChecker ??= createKeyChecker({
+    store: container().store,
+    ttlSeconds: cacheSeconds(),
+    rateLimit: containerRateLimiter(),
+  });
   return sharedChecker;
 }
 
 let sharedTokens: Authenticate | undefined;
 
-/** The container's token authenticator: TOKEN_SIGNING_SECRET verifies, the key cache as above. */
+/** The container's token authenticator: TOKEN_SIGNING_SECRET's keys verify, the key cache as above. */
 export function containerTokenAuthenticator(): Authenticate {
   sharedTokens ??= createTokenAuthenticator({
     store: container().store,
     ttlSeconds: cacheSeconds(),
     signer: containerTokenSigner(),
+    rateLimit: containerRateLimiter(),
   });
   return sharedTokens;
 }
 
 let signer: TokenSigner | undefined;
 
-/** The container's token signer, under TOKEN_SIGNING_SECRET. */
+/** The container's token signer, under TOKEN_SIGNING_SECRET's keys (functions/runtime/secrets.ts). */
 export function containerTokenSigner(): TokenSigner {
-  signer ??= createTokenSigner(requireEnv('TOKEN_SIGNING_SECRET'));
+  signer ??= createTokenSigner(containerKeys('TOKEN_SIGNING_SECRET'));
   return signer;
 }

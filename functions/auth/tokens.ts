@@ -3,13 +3,15 @@
 // deployment's TOKEN_SIGNING_SECRET: it carries the key's id, organisations and mode, so checking
 // it needs no table read. Whether its key has since been revoked is checked apart, through the
 // same per-container key cache as API keys (authenticator.ts), so a revoked key's tokens stop
-// within that bound, as its key does.
+// within that bound, as its key does. The current key signs and every key still accepted verifies
+// (functions/runtime/keys.ts), so rotating the key breaks no token already issued.
 //
 // The claims follow Commerce Layer's own tokens where a client may read them (`organization.slug`
 // for a one-organisation key, `application.kind`, `test`, `scope`), so its libraries' token helpers
 // keep working.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { AuthFailure, KeyMode, Principal } from '../http/principal.ts';
+import { type Keys, keyList, signedByAny } from '../runtime/keys.ts';
 
 /** How long a token lasts: Commerce Layer's integration tokens last two hours too. */
 export const TOKEN_LIFETIME_SECONDS = 7200;
@@ -33,9 +35,10 @@ export interface TokenSigner {
   verify(token: string, nowMs: number): Principal | Exclude<AuthFailure, 'missing' | 'revoked'>;
 }
 
-export function createTokenSigner(secret: string, lifetimeSeconds = TOKEN_LIFETIME_SECONDS): TokenSigner {
-  if (secret.length < 32) throw new Error('TOKEN_SIGNING_SECRET must be at least 32 characters');
-  const sign = (data: string) => createHmac('sha256', secret).update(data).digest();
+/** `secret` is TOKEN_SIGNING_SECRET's key or keys: the first signs, every one verifies. */
+export function createTokenSigner(secret: Keys, lifetimeSeconds = TOKEN_LIFETIME_SECONDS): TokenSigner {
+  const keys = keyList('TOKEN_SIGNING_SECRET', secret);
+  const sign = (key: string, data: string) => createHmac('sha256', key).update(data).digest('base64url');
   return {
     issue(principal, now) {
       const iat = Math.floor(now.getTime() / 1000);
@@ -54,7 +57,7 @@ export function createTokenSigner(secret: string, lifetimeSeconds = TOKEN_LIFETI
         ...(principal.orgs.length === 1 ? { organization: { id: `org_${only}`, slug: only } } : {}),
       };
       const data = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-      return { token: `${data}.${sign(data).toString('base64url')}`, issuedAt: iat, expiresIn: lifetimeSeconds };
+      return { token: `${data}.${sign(keys()[0], data)}`, issuedAt: iat, expiresIn: lifetimeSeconds };
     },
     verify(token, nowMs) {
       if (token.length > MAX_TOKEN_LENGTH || !JWT.test(token)) return 'malformed';
@@ -62,9 +65,7 @@ export function createTokenSigner(secret: string, lifetimeSeconds = TOKEN_LIFETI
       const data = token.slice(0, end);
       // Compared as text: base64url leaves the last character's low bits unused, and decoding would
       // let four spellings of one signature pass. Only the token as issued verifies.
-      const presented = Buffer.from(token.slice(end + 1));
-      const expected = Buffer.from(sign(data).toString('base64url'));
-      if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) return 'unknown';
+      if (!signedByAny(keys(), token.slice(end + 1), (key) => sign(key, data))) return 'unknown';
       // Signed by us: the claims are ours, shaped as issue() wrote them.
       const [header, payload] = data.split('.') as [string, string];
       if (header !== HEADER) return 'unknown';

@@ -2,6 +2,13 @@
 import { newPurchaserId } from '../purchasers/purchasers.ts';
 import { newReviewToken } from '../purchasers/review-links.ts';
 import { container } from '../runtime/container.ts';
+import { requireEnv } from '../runtime/env.ts';
 import { createIngester } from './ingester.ts';
 
-export const handler = createIngester({ ...container(), now: () => new Date(), newReviewToken, newPurchaserId });
+export const handler = createIngester({
+  ...container(),
+  now: () => new Date(),
+  newReviewToken,
+  newPurchaserId,
+  reviewUrlHosts: requireEnv('REVIEW_URL_HOSTS').split(','),
+});

@@ -7,20 +7,28 @@
 // failed, so SQS retries it and, after 5 receives, moves it to the dead-letter queue. Messages are
 // handled side by side, so a stalled table fails the batch in one budget, not one per message.
 // Handling is idempotent: a redelivered event changes nothing.
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+//
+// Each message's line counts it, per event type, as one of three metrics (embedded metric format,
+// functions/runtime/metrics.ts): `ingested` (applied, or already applied), `rejected` (it can
+// never be handled: invalid; retried all the same, then dead-lettered) or `retried` (it failed
+// for now: store failure or budget spent; SQS delivers it again).
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as v from 'valibot';
 import { type IncomingEventType, incomingEventTypes } from '../../contract/events.ts';
 import { type PurchaserDeps, upsertPurchaser } from '../purchasers/purchasers.ts';
 import { applyReviewEvent } from '../purchasers/review-lifecycle.ts';
 import { BUDGET_MS, withinBudget } from '../runtime/budget.ts';
-import { describeError, type Logger } from '../runtime/logger.ts';
+import { describeError, invocationFields, type Logger } from '../runtime/logger.ts';
+import { metricFields } from '../runtime/metrics.ts';
 import { fieldErrors } from '../schema/issues.ts';
 import type { Store } from '../store/client.ts';
-import { envelope, orderPlaced, reviewEvent, reviewPublished } from './schema.ts';
+import { envelope, onReviewHost, orderPlaced, reviewEvent, reviewPublished } from './schema.ts';
 
 export interface IngestDeps extends PurchaserDeps {
   readonly store: Store;
   readonly log: Logger;
+  /** Where a published review may link (schema.ts onReviewHost). */
+  readonly reviewUrlHosts: readonly string[];
 }
 
 /** The message took longer than its budget: retried later, like a store failure. */
@@ -35,26 +43,48 @@ class InvalidEvent extends Error {
 
 type Outcome = 'applied' | 'unchanged';
 
+/** The metric dimension of a message whose type is not one of ours (or not known at all). */
+const UNKNOWN_TYPE = 'unknown';
+
 export function createIngester(deps: IngestDeps) {
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  return async (event: SQSEvent, context?: Pick<Context, 'awsRequestId'>): Promise<SQSBatchResponse> => {
+    const invocation = invocationFields(context);
     const failed: { itemIdentifier: string }[] = [];
     await Promise.all(
       event.Records.map(async (record) => {
         const started = Date.now();
-        const fields = {
+        let fields: Record<string, unknown> = {
           message_id: record.messageId,
           receive_count: Number(record.attributes?.ApproximateReceiveCount ?? 1),
+          ...invocation,
         };
+        let type: string = UNKNOWN_TYPE;
+        const count = (metric: 'ingested' | 'rejected' | 'retried') =>
+          metricFields({ detail_type: type }, { [metric]: 1 });
         try {
-          const { outcome, ...about } = await withinBudget(ingest(record.body, deps), () => {
+          const message = read(record.body);
+          type = message.detail_type;
+          fields = { ...fields, event_id: message.event_id, detail_type: type };
+          const outcome = await withinBudget(handlers[message.detail_type](message.detail, deps), () => {
             throw new BudgetSpent(`still running after ${BUDGET_MS} ms`);
           });
-          deps.log.info('event', { ...fields, ...about, outcome, duration_ms: Date.now() - started });
+          deps.log.info('event', { ...fields, outcome, duration_ms: Date.now() - started, ...count('ingested') });
         } catch (error) {
           failed.push({ itemIdentifier: record.messageId });
           if (error instanceof InvalidEvent)
-            deps.log.warn('event rejected', { ...fields, outcome: 'invalid', reason: error.message });
-          else deps.log.error('event failed', { ...fields, outcome: 'failed', ...describeError(error) });
+            deps.log.warn('event rejected', {
+              ...fields,
+              outcome: 'invalid',
+              reason: error.message,
+              ...count('rejected'),
+            });
+          else
+            deps.log.error('event failed', {
+              ...fields,
+              outcome: 'failed',
+              ...describeError(error),
+              ...count('retried'),
+            });
         }
       }),
     );
@@ -62,10 +92,8 @@ export function createIngester(deps: IngestDeps) {
   };
 }
 
-async function ingest(
-  body: string,
-  deps: IngestDeps,
-): Promise<{ outcome: Outcome; event_id: string; detail_type: string }> {
+/** The message as an event of one of our types, or an InvalidEvent saying why it is none. */
+function read(body: string): { event_id: string; detail_type: IncomingEventType; detail: unknown } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -75,11 +103,9 @@ async function ingest(
   const wrapper = v.safeParse(envelope, parsed);
   if (!wrapper.success) throw new InvalidEvent('the message is not an EventBridge event');
   const type = wrapper.output['detail-type'];
-  const about = { event_id: wrapper.output.id, detail_type: type };
   if (!(incomingEventTypes as readonly string[]).includes(type))
     throw new InvalidEvent(`unknown detail-type "${type}"`);
-  const outcome = await handlers[type as IncomingEventType](wrapper.output.detail, deps);
-  return { outcome, ...about };
+  return { event_id: wrapper.output.id, detail_type: type as IncomingEventType, detail: wrapper.output.detail };
 }
 
 /** The detail, valid for `schema`, or an InvalidEvent naming every bad field (not its value). */
@@ -99,6 +125,9 @@ function detailOf<S extends v.GenericSchema>(schema: S, detail: unknown): v.Infe
 
 const review = (type: Exclude<IncomingEventType, 'order.placed'>) => async (detail: unknown, deps: IngestDeps) => {
   const event = detailOf(type === 'review.published' ? reviewPublished : reviewEvent, detail);
+  if ('review_url' in event && !onReviewHost(event.review_url, deps.reviewUrlHosts)) {
+    throw new InvalidEvent(`detail/review_url must be on a review site (${deps.reviewUrlHosts.join(', ')})`);
+  }
   const result = await applyReviewEvent(deps.store, { type, ...event });
   return result === 'applied' ? 'applied' : 'unchanged';
 };

@@ -4,10 +4,15 @@
 // failed afterwards. A batch whose events cannot all be published is reported from its first
 // unpublished record, so Lambda retries from there (and, after its retries, sends the records to
 // the stream's failure queue).
+//
+// Each batch logs a line per domain event type it holds, which counts the type's events
+// `published` and `failed` (not accepted by the bus; retried) as metrics (embedded metric format,
+// functions/runtime/metrics.ts).
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { DOMAIN_EVENT_SOURCE } from '../../contract/events.ts';
-import { describeError, type Logger } from '../runtime/logger.ts';
+import { describeError, invocationFields, type Logger } from '../runtime/logger.ts';
+import { metricFields } from '../runtime/metrics.ts';
 import { type DomainEvent, toDomainEvents } from './domain-events.ts';
 
 export interface EventSink {
@@ -16,21 +21,28 @@ export interface EventSink {
 }
 
 export function createPublisher(deps: { readonly sink: EventSink; readonly log: Logger }) {
-  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  return async (
+    event: DynamoDBStreamEvent,
+    context?: Pick<Context, 'awsRequestId'>,
+  ): Promise<DynamoDBBatchResponse> => {
+    const log = deps.log.child(invocationFields(context));
     const events = toDomainEvents(event.Records);
     let failed: readonly DomainEvent[];
     try {
       failed = await deps.sink.publish(events);
     } catch (error) {
-      deps.log.error('publish failed', { ...describeError(error), events: events.length });
+      log.error('publish failed', { ...describeError(error), events: events.length });
       failed = events;
     }
-    deps.log.info('published', {
-      records: event.Records.length,
-      events: events.length - failed.length,
-      failed: failed.length,
-      types: [...new Set(events.map((e) => e.type))],
-    });
+    // Writes that announce nothing (stored answers, counters) make batches of no event: not worth an info line.
+    if (events.length === 0) log.debug('nothing to publish', { records: event.Records.length });
+    for (const type of new Set(events.map((e) => e.type))) {
+      const ofType = (list: readonly DomainEvent[]) => list.filter((e) => e.type === type).length;
+      log.info('published', {
+        records: event.Records.length,
+        ...metricFields({ detail_type: type }, { published: ofType(events) - ofType(failed), failed: ofType(failed) }),
+      });
+    }
     if (failed.length === 0) return { batchItemFailures: [] };
     const first = failed
       .flatMap((e) => e.records)

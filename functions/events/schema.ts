@@ -33,9 +33,22 @@ export const reviewPublished = object({
     v.string('must be a string'),
     maxChars(2000),
     v.url('must be a URL'),
-    v.regex(/^https?:\/\//, 'must be an http(s) URL'),
+    v.regex(/^https:\/\//, 'must be an https URL'),
   ),
 });
+
+/**
+ * Whether `url` (an https URL) is on one of `hosts`: a host name exactly, or `*.example.com` for any
+ * name under example.com. The stage lists the review sites (REVIEW_URL_HOSTS), so a producer cannot
+ * make purchases link anywhere else.
+ */
+export function onReviewHost(url: string, hosts: readonly string[]): boolean {
+  const { hostname, port } = new URL(url);
+  if (port) return false;
+  return hosts.some((host) =>
+    host.startsWith('*.') ? hostname.endsWith(host.slice(1)) && hostname.length > host.length - 1 : hostname === host,
+  );
+}
 
 /** The EventBridge envelope as it arrives in the queue. */
 export const envelope = v.looseObject({

@@ -2,9 +2,12 @@
 // position (where the next page starts, in the store's own terms), the scope it was issued for
 // (organisation, route and filters) and an expiry, signed with HMAC-SHA256. A cursor that was
 // altered, issued for another organisation or query, or has expired is a 400, never a page of
-// someone else's data: the position is only used once the signature and the scope match.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { requireEnv } from '../runtime/env.ts';
+// someone else's data: the position is only used once the signature and the scope match. The
+// current key signs; every key still accepted verifies (functions/runtime/keys.ts), so a key
+// rotation sends nobody back to the first page.
+import { createHmac } from 'node:crypto';
+import { type Keys, keyList, signedByAny } from '../runtime/keys.ts';
+import { containerKeys } from '../runtime/secrets.ts';
 import { invalidCursor } from './problem.ts';
 
 /** How long a cursor may be used: a day is room for a slow export, and bounds a leaked one. */
@@ -17,32 +20,25 @@ export interface CursorSigner {
   open(cursor: string, scope: string): string;
 }
 
-/** `secret` signs; `now` is the clock (milliseconds), for tests of expiry. */
+/** `secret` is CURSOR_SECRET's key or keys (the first signs); `now` is the clock (milliseconds), for tests of expiry. */
 export function createCursorSigner(
-  secret: string,
+  secret: Keys,
   { lifetimeSeconds = CURSOR_LIFETIME_SECONDS, now = Date.now } = {},
 ): CursorSigner {
-  const sign = (payload: string, scope: string) => createHmac('sha256', secret).update(`${scope}\n${payload}`).digest();
+  const keys = keyList('CURSOR_SECRET', secret);
+  const sign = (key: string, payload: string, scope: string) =>
+    createHmac('sha256', key).update(`${scope}\n${payload}`).digest('base64url');
   return {
     seal(scope, position) {
       const payload = Buffer.from(
         JSON.stringify({ p: position, e: Math.floor(now() / 1000) + lifetimeSeconds }),
       ).toString('base64url');
-      return `${payload}.${sign(payload, scope).toString('base64url')}`;
+      return `${payload}.${sign(keys()[0], payload, scope)}`;
     },
     open(cursor, scope) {
       const [payload = '', signature = '', ...rest] = cursor.split('.');
       if (rest.length > 0 || !/^[\w-]+$/.test(payload) || !/^[\w-]+$/.test(signature)) throw invalidCursor();
-      const expected = sign(payload, scope);
-      const given = Buffer.from(signature, 'base64url');
-      // Compared as text too: base64url has several spellings of the same bytes in its last character.
-      if (
-        given.length !== expected.length ||
-        !timingSafeEqual(given, expected) ||
-        signature !== expected.toString('base64url')
-      ) {
-        throw invalidCursor();
-      }
+      if (!signedByAny(keys(), signature, (key) => sign(key, payload, scope))) throw invalidCursor();
       const { p, e } = parsed(payload);
       if (typeof p !== 'string' || typeof e !== 'number' || e * 1000 <= now()) throw invalidCursor();
       return p;
@@ -61,9 +57,9 @@ function parsed(payload: string): { p?: unknown; e?: unknown } {
 
 let signer: CursorSigner | undefined;
 
-/** The container's signer, from CURSOR_SECRET. */
+/** The container's signer, under CURSOR_SECRET's keys (functions/runtime/secrets.ts). */
 export function containerCursorSigner(): CursorSigner {
-  signer ??= createCursorSigner(requireEnv('CURSOR_SECRET'));
+  signer ??= createCursorSigner(containerKeys('CURSOR_SECRET'));
   return signer;
 }
 

@@ -202,6 +202,20 @@ export const methodNotAllowed = (allow: readonly string[]) =>
 export const conflict = (slug: string, title: string, detail: string, extensions: Record<string, unknown>) =>
   new Problem(409, slug, title, detail, extensions);
 
+/**
+ * 429: the key has made its `requests` in the current window of `seconds`. `Retry-After` is the
+ * whole seconds to the window's end, when the key's next request is certain to be counted afresh.
+ */
+export const rateLimited = (requests: number, seconds: number, retryAfterSeconds: number) =>
+  new Problem(
+    429,
+    'rate-limited',
+    'Too many requests',
+    `This API key may make ${requests} ${requests === 1 ? 'request' : 'requests'} every ${seconds} seconds: retry after ${retryAfterSeconds} seconds.`,
+    { limit: requests, window_seconds: seconds },
+    { 'retry-after': String(retryAfterSeconds) },
+  );
+
 export const serviceUnavailable = () =>
   new Problem(
     503,

@@ -18,13 +18,18 @@
 //
 // What the boundary learns about a request (its id, the caller) travels on Lambda's context as
 // `context.http` (middy's typed context), seeded when the request comes in.
+//
+// Every request ends in one log line at `info` (requestLine): its ids, the route's template, the
+// organisation and key, the status and the outcome in a word, which is also the metric the line
+// carries (embedded metric format: functions/runtime/metrics.ts).
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as v from 'valibot';
 import type { Route } from '../../contract/routes.ts';
 import { BUDGET_MS, withinBudget } from '../runtime/budget.ts';
-import { describeError, type Logger } from '../runtime/logger.ts';
+import { describeError, type InvocationFields, invocationFields, type Logger } from '../runtime/logger.ts';
+import { metricFields } from '../runtime/metrics.ts';
 import { readableStack } from '../runtime/stack-trace.ts';
 import { fieldErrors } from '../schema/issues.ts';
 import { isTransientStoreError } from '../store/errors.ts';
@@ -78,7 +83,10 @@ export interface RouteRequest<B, Q = Readonly<Record<string, string | undefined>
   readonly requestId: string;
   /** The partner calling (routes with `auth: 'partner'` or `'token'`); undefined on open routes. */
   readonly principal: Principal | undefined;
-  /** The organisation the request acts for, on routes that take it from the credential. */
+  /**
+   * The organisation the request acts for, checked against the caller's key: on routes that take it
+   * from the credential, from a path parameter, or (once the body is valid) from the body.
+   */
   readonly organisation: string | undefined;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
   /** The query string's parameters, valid for the route's `query` schema (as sent without one). */
@@ -157,10 +165,13 @@ export function plainRoute<Q = Readonly<Record<string, string | undefined>>>(
 interface RequestState {
   readonly requestId: string;
   readonly startedAt: number;
+  /** Lambda's request id, the cold start and the trace: on every line the request logs. */
+  readonly invocation: InvocationFields;
   /** The body as received, before parsing: what an idempotent retry must repeat. */
   readonly received: { readonly body: string | undefined; readonly base64: boolean };
   readonly routeLog: Logger;
   principal: Principal | undefined;
+  /** The organisation the request acts for, once the caller's key is checked against it (authorise). */
   organisation: string | undefined;
   /** The query string's parameters as the route's `query` schema read them (the event is left as sent). */
   query: unknown;
@@ -178,6 +189,7 @@ function build<B, Q>(
   readBody: (event: HttpEvent) => B,
 ): HttpHandler {
   const routeLog = options.log.child({ route: row.name });
+  const success = successOf(row);
   const organisation = options.organisation;
   const format = options.errorFormat ?? problemJson;
   const errors: (event: HttpEvent) => ErrorFormat = typeof format === 'function' ? format : () => format;
@@ -189,7 +201,7 @@ function build<B, Q>(
   // The request budget below replaces middy's own early timeout (one timer per request, not two).
   const stack = middy<HttpEvent, HttpResponse, Error, HttpContext>({ timeoutEarlyInMillis: 0 })
     .use([
-      boundary(authenticate, row.auth === 'token' ? 'token' : 'api-key', errors, row.path),
+      boundary(authenticate, row.auth === 'token' ? 'token' : 'api-key', errors),
       // Only the steps a route has: each middleware is a call on every request, taken or not.
       ...(options.mediaType ? [acceptable(options.mediaType)] : []),
       ...(organisation === 'credential' ? [credentialOrganisation(undefined)] : []),
@@ -207,7 +219,7 @@ function build<B, Q>(
       const state = context.http;
       const body = readBody(event);
       const { principal } = state;
-      if (typeof organisation === 'function' && principal) authorise(principal, organisation(body));
+      if (typeof organisation === 'function' && principal) authorise(state, principal, organisation(body));
       const request: RouteRequest<B, Q> = {
         requestId: state.requestId,
         principal,
@@ -241,10 +253,11 @@ function build<B, Q>(
       };
     });
 
-  return (event, context) => {
+  return async (event, context) => {
     const http: RequestState = {
       requestId: event.requestContext?.requestId || context.awsRequestId || localRequestId(),
       startedAt: Date.now(),
+      invocation: invocationFields(context),
       received: {
         body: typeof event.body === 'string' ? event.body : undefined,
         base64: event.isBase64Encoded === true,
@@ -256,10 +269,84 @@ function build<B, Q>(
       log: undefined,
     };
     // Still running when the budget is spent: 503, and the 503 says repeating is safe.
-    return withinBudget(stack(event, Object.assign(context, { http })), () => {
+    const response = await withinBudget(stack(event, Object.assign(context, { http })), () => {
       logOf(http).warn('request budget spent', { budget_ms: BUDGET_MS });
       return problemResponse(http, serviceUnavailable(), errors(event));
     });
+    // After the budget, not in a middleware: a request answered 503 has its line, and the work
+    // still running behind it never writes a second one.
+    if (routeLog.enabled('info')) routeLog.info('request', requestLine(event, http, response, row, success));
+    return response;
+  };
+}
+
+/**
+ * What a request came to, in a word: its log line's `outcome` and the metric its line counts in
+ * (one per request, per route). A replayed answer (Idempotency-Key) is `idempotent_replay`,
+ * whatever it replays: the work it reports was done, and counted, by the first request.
+ */
+export type Outcome =
+  | 'created'
+  | 'updated'
+  | 'read'
+  | 'erased'
+  | 'issued'
+  | 'idempotent_replay'
+  | 'validation_failed'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'failed';
+
+/** A 2xx other than 201, by what the route does: reads, erases, changes, or (the token endpoint) issues. */
+function successOf(row: Route): Outcome {
+  if (row.auth === 'client-credentials') return 'issued';
+  if (row.method === 'GET') return 'read';
+  if (row.method === 'DELETE') return 'erased';
+  return 'updated';
+}
+
+/** The outcomes a status names alone; any other 4xx is the request refused as sent, any other 5xx a failure. */
+const byStatus: Readonly<Record<number, Outcome>> = {
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'not_found',
+  409: 'conflict',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+export function outcomeOf(response: HttpResponse, success: Outcome): Outcome {
+  const status = response.statusCode ?? 200;
+  if (response.headers?.['idempotent-replayed'] === 'true') return 'idempotent_replay';
+  if (status === 201) return 'created';
+  if (status < 300) return success;
+  // 400, 406, 413, 415, 422: malformed, of the wrong type or size, or invalid for the schema.
+  return byStatus[status] ?? (status < 500 ? 'validation_failed' : 'failed');
+}
+
+/**
+ * The request's one line: the route by its template (a path may hold an email, which is never
+ * logged), the caller's key and organisation (identifiers, never a secret), the answer and how
+ * long it took, and the outcome's metric.
+ */
+function requestLine(event: HttpEvent, state: RequestState, response: HttpResponse, row: Route, success: Outcome) {
+  const outcome = outcomeOf(response, success);
+  return {
+    request_id: state.requestId,
+    ...state.invocation,
+    method: event.requestContext?.http?.method,
+    path: row.path,
+    organisation: state.organisation,
+    key_id: state.principal?.keyId,
+    status: response.statusCode,
+    outcome,
+    duration_ms: Date.now() - state.startedAt,
+    ...metricFields({ route: row.name }, { [outcome]: 1 }),
   };
 }
 
@@ -273,6 +360,7 @@ const problemResponse = (state: RequestState, problem: Problem, errors: ErrorFor
 function logOf(state: RequestState): Logger {
   state.log ??= state.routeLog.child({
     request_id: state.requestId,
+    ...state.invocation,
     ...(state.principal ? { key_id: state.principal.keyId } : {}),
   });
   return state.log;
@@ -282,29 +370,12 @@ const encodingOf = ({ base64 }: RequestState['received']) => (base64 ? 'base64' 
 const bytesOf = (received: RequestState['received']) =>
   received.body === undefined ? Buffer.alloc(0) : Buffer.from(received.body, encodingOf(received));
 
-/**
- * The caller (401 unless `authenticate` finds a valid credential) and every error in the route's
- * format. `path` is the route's path template: what the debug line logs, as a path may hold an
- * email (personal data, never logged).
- */
+/** The caller (401 unless `authenticate` finds a valid credential) and every error in the route's format. */
 function boundary(
   authenticate: Authenticate | undefined,
   credential: Credential,
   errors: (event: HttpEvent) => ErrorFormat,
-  path: string,
 ): HttpMiddleware {
-  const finish = (event: HttpEvent, state: RequestState, response: HttpResponse) => {
-    // API Gateway's access log records every request (id, route, status, latency); the function
-    // adds a line of its own only at debug level, and warnings and errors whatever the level.
-    if (state.routeLog.enabled('debug')) {
-      logOf(state).debug('request', {
-        method: event.requestContext?.http?.method,
-        path,
-        status: response.statusCode,
-        duration_ms: Date.now() - state.startedAt,
-      });
-    }
-  };
   return {
     async before({ event, context }) {
       event.headers ??= {};
@@ -313,9 +384,6 @@ function boundary(
       if (typeof principal === 'string') throw unauthenticated(principal, credential);
       context.http.principal = principal;
     },
-    after({ event, context, response }) {
-      if (response) finish(event, context.http, response);
-    },
     onError(request) {
       const state = request.context.http;
       request.response = problemResponse(
@@ -323,7 +391,6 @@ function boundary(
         toProblem(request.error, () => logOf(state)),
         errors(request.event),
       );
-      finish(request.event, state, request.response);
     },
   };
 }
@@ -354,8 +421,14 @@ function toProblem(error: unknown, log: () => Logger): Problem {
   return internalError();
 }
 
-function authorise(principal: Principal, org: string) {
+/**
+ * 403 unless the caller's key covers `org`; the request acts for `org` from here on. A refused
+ * organisation is not kept: named by a header or query parameter, it may be any text (the log line
+ * names only organisations a key holds).
+ */
+function authorise(state: RequestState, principal: Principal, org: string) {
   if (!principal.orgs.includes(org)) throw forbiddenOrganisation(org);
+  state.organisation = org;
 }
 
 /**
@@ -370,9 +443,9 @@ function credentialOrganisation(queryParameter: string | undefined): HttpMiddlew
       const named =
         (queryParameter === undefined ? undefined : event.queryStringParameters?.[queryParameter]?.trim()) ||
         event.headers['x-organisation-id']?.trim();
-      if (named) authorise(principal, named);
+      if (named) authorise(context.http, principal, named);
       else if (principal.orgs.length !== 1) throw organisationRequired();
-      context.http.organisation = named || principal.orgs[0];
+      else context.http.organisation = principal.orgs[0];
     },
   };
 }
@@ -417,7 +490,7 @@ function authorisePath(name: string): HttpMiddleware {
     before({ event, context }) {
       const { principal } = context.http;
       if (!principal) return;
-      authorise(principal, event.pathParameters?.[name] ?? '');
+      authorise(context.http, principal, event.pathParameters?.[name] ?? '');
     },
   };
 }

@@ -11,7 +11,7 @@ export interface Container {
 
 let store: Store | undefined;
 
-/** The container's store (TABLE_NAME) and logger (LOG_LEVEL). */
+/** The container's store (TABLE_NAME) and logger (at the application log level: logger.ts logLevelOf). */
 export function container(): Container {
   store ??= { doc: createDocumentClient(), tableName: requireEnv('TABLE_NAME') };
   return { store, log: defaultLogger() };

@@ -163,3 +163,13 @@ export const idempotencyKey = (apiKeyId: string, clientKeyHash: string): ItemKey
   pk: `${prefixes.idempotency}${apiKeyId}#${clientKeyHash}`,
   sk: sortKeys.idempotency,
 });
+
+/**
+ * The request counter of one API key in one fixed window (`windowStart` in unix seconds): one item
+ * per key and window, so a window never needs resetting and the next one starts at zero. Key ids
+ * come from a checked credential (`key_` and hex digits): they cannot hold the `#` delimiter.
+ */
+export const rateWindowKey = (keyId: string, windowStart: number): ItemKey => ({
+  pk: `${prefixes.rateLimit}${keyId}#${windowStart}`,
+  sk: sortKeys.rateLimit,
+});

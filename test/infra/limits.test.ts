@@ -1,19 +1,17 @@
 // The time and retry limits of the synthesised stack, pinned: a change to any of them is a decision,
 // not an accident. Bundling is skipped, as in stack.test.ts.
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../contract/routes.ts';
 import { BUDGET_MS } from '../../functions/runtime/budget.ts';
-import { RegistryStack } from '../../lib/registry-stack.ts';
+import { testStack } from '../support/stack.ts';
 
 /** What a request may spend before it answers 503 (README "Time budget"). */
 const BUDGET_SECONDS = BUDGET_MS / 1_000;
 /** API Gateway HTTP APIs give up on an integration after 30 s and answer a bare 503 of their own. */
 const API_GATEWAY_INTEGRATION_LIMIT_SECONDS = 30;
 
-const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-const stack = new RegistryStack(app, 'Limits-dev', { stage: 'dev', reviewBaseUrl: 'https://reviews.example.com' });
+const { stack } = testStack('dev', {}, 'Limits-dev');
 const template = Template.fromStack(stack);
 /** The template's resources by logical id, properties as CloudFormation has them. */
 // biome-ignore lint/suspicious/noExplicitAny: template JSON, walked by the assertions below

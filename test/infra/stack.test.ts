@@ -1,26 +1,12 @@
 // CDK assertions on the synthesised template. Bundling is skipped here (it is tested once, in
 // synth.test.ts), which keeps a synth at a fraction of a second.
-import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { incomingEventTypes, ingestRow, publisherRow } from '../../contract/events.ts';
-import { routes, tableAccessOf } from '../../contract/routes.ts';
-import { registryTable } from '../../contract/table.ts';
-import { RegistryStack, type RegistryStackProps } from '../../lib/registry-stack.ts';
-
-/** Synthesises with the AWS Solutions checks on: Template.fromStack throws on any unacknowledged finding. */
-function synth(stage = 'dev', props: Partial<RegistryStackProps> = {}) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new RegistryStack(app, `Test-${stage}`, {
-    stage,
-    reviewBaseUrl: 'https://reviews.example.com',
-    ...props,
-  });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { stack, template: Template.fromStack(stack) };
-}
+import { checksCredentials, type FunctionRow, routes, tableAccessOf } from '../../contract/routes.ts';
+import { itemKinds, registryTable } from '../../contract/table.ts';
+import { configOf, synth, testStack } from '../support/stack.ts';
 
 const { stack, template } = synth();
 const resources = (type: string) => Object.entries(template.findResources(type));
@@ -47,18 +33,16 @@ describe('functions', () => {
       const fn = stack.functions.get(route.name)!;
       const variables =
         template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)].Properties.Environment.Variables;
-      const expected = ['TABLE_NAME', 'LOG_LEVEL', ...(route.environment ?? [])].sort();
+      const expected = ['TABLE_NAME', 'SERVICE_NAME', ...(route.environment ?? [])].sort();
       expect(Object.keys(variables).sort(), route.name).toEqual(expected);
     }
   });
 
-  it('passes the AWS Solutions checks in every stage (acknowledgements are justified in the stack)', () => {
+  it('passes the AWS Solutions and Serverless checks in every stage (acknowledgements are justified in the stack)', () => {
     expect(() => synth('prod')).not.toThrow();
     // The checks do bite: an unencrypted, unlogged extra resource fails them.
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new RegistryStack(app, 'Nagged', { stage: 'dev', reviewBaseUrl: 'https://reviews.example.com' });
+    const { stack } = testStack('dev', {}, 'Nagged');
     new Queue(stack, 'Unchecked');
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => Template.fromStack(stack)).toThrow(/AwsSolutions-SQS/);
   });
 });
@@ -88,14 +72,13 @@ describe('API', () => {
       const resource = template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)];
       expect(resource.Properties.Environment.Variables.API_KEY_CACHE_SECONDS).toBe('60');
     }
-    expect(() => synth('dev', { apiKeyCacheSeconds: 61 })).toThrow(/0 to 60/);
   });
 
   it('throttles the stage, with limits configurable', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
     });
-    synth('dev', { throttleRate: 7, throttleBurst: 9 }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    synth('dev', { throttle: { rate: 7, burst: 9 } }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 },
     });
   });
@@ -163,10 +146,12 @@ describe('IAM', () => {
     ([, r]) => r.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
   );
 
-  it('no statement allows every action or every resource', () => {
+  it('no statement allows every action, nor every resource but X-Ray trace writes (they take no resource)', () => {
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       for (const action of [statement.Action].flat()) expect(action).not.toMatch(/\*/);
+      if ([statement.Action].flat().every((action) => /^xray:Put(TraceSegments|TelemetryRecords)$/.test(action)))
+        continue;
       for (const resource of [statement.Resource].flat()) expect(resource).not.toBe('*');
     }
   });
@@ -176,44 +161,156 @@ describe('IAM', () => {
     Resource: unknown;
     Condition?: Record<string, Record<string, string[]>>;
   };
-  const statementsOf = (fn: { role?: { node: { defaultChild?: unknown } } }) => {
-    const roleId = stack.getLogicalId(fn.role!.node.defaultChild as never);
-    return resources('AWS::IAM::Policy')
-      .filter(([, r]) => (r.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
-      .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Statement[]);
+  /** The statements of `fn`'s role, in the dev stack or in `synthesised`. */
+  const statementsOf = (fn: { role?: { node: { defaultChild?: unknown } } }, synthesised = { stack, template }) => {
+    const roleId = synthesised.stack.getLogicalId(fn.role!.node.defaultChild as never);
+    return Object.values(synthesised.template.findResources('AWS::IAM::Policy'))
+      .filter((r) => (r.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
   };
-  const tableId = stack.getLogicalId(stack.table.node.defaultChild as never);
-
-  it('each function may use exactly the table actions of its row, on this table, for its kinds of keys only', () => {
-    const rows = [
-      ...routes.map((route) => ({ row: route, fn: stack.functions.get(route.name)! })),
-      { row: ingestRow, fn: stack.ingestFunction },
-      { row: publisherRow, fn: stack.publisherFunction },
+  describe('IAM by item kind', () => {
+    // Each stage as synthesised, and whether it sets a per-key rate limit (counting calls is granted then).
+    const stages = (['dev', 'prod'] as const).map((stage) => ({
+      stage,
+      synthesised: stage === 'dev' ? { stack, template } : synth(stage),
+      rateLimited: Boolean(configOf(stage).rateLimit),
+    }));
+    type Stage = (typeof stages)[number];
+    const functionsOf = ({ synthesised: { stack: built } }: Stage) => [
+      ...routes.map((route) => ({ row: route as FunctionRow, fn: built.functions.get(route.name)! })),
+      { row: ingestRow as FunctionRow, fn: built.ingestFunction },
+      { row: publisherRow as FunctionRow, fn: built.publisherFunction },
     ];
-    for (const { row, fn } of rows) {
-      // Statements on the table's items (the stream is a separate resource, see "events out").
-      const table = statementsOf(fn).filter((s) => JSON.stringify(s.Resource).includes(`["${tableId}","Arn"]`));
-      const granted = table.map((s) => ({
-        actions: [s.Action].flat().sort(),
-        prefixes: s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'],
-      }));
-      expect(granted, row.name).toEqual(
-        tableAccessOf(row).map((access) => ({
-          actions: [...access.tableActions].sort(),
-          prefixes: access.keyPrefixes.map((p) => `${registryTable.prefixes[p]}*`),
-        })),
-      );
-    }
-    // API keys: routes that check credentials may only read them (GetItem, in a grant of its own); no row writes them.
-    for (const route of routes) {
-      expect((route.keyPrefixes as readonly string[]).includes('apiKey'), route.name).toBe(false);
-      const keyGrants = tableAccessOf(route).filter((access) =>
-        (access.keyPrefixes as readonly string[]).includes('apiKey'),
-      );
-      expect(keyGrants, route.name).toEqual(
-        route.auth === 'none' ? [] : [{ tableActions: ['dynamodb:GetItem'], keyPrefixes: ['apiKey'] }],
-      );
-    }
+    /**
+     * What `fn`'s role may do on the table, one line per action and place (`table`, or `index <name>`):
+     * `<action> on <place> for <LeadingKeys patterns>`. Lines, not statements: the same whatever
+     * statements IAM policy minimisation merges.
+     */
+    const allowedTo = (fn: ReturnType<typeof functionsOf>[number]['fn'], { synthesised }: Stage) => {
+      const arn = JSON.stringify({
+        'Fn::GetAtt': [synthesised.stack.getLogicalId(synthesised.stack.table.node.defaultChild as never), 'Arn'],
+      });
+      const placeOf = (resource: unknown) => {
+        if (JSON.stringify(resource) === arn) return 'table';
+        const [separator, [base, suffix] = []] = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'] ?? [];
+        return separator === '' && JSON.stringify(base) === arn && typeof suffix === 'string'
+          ? `index ${suffix.replace(/^\/index\//, '')}`
+          : JSON.stringify(resource);
+      };
+      return statementsOf(fn, synthesised)
+        .filter((s) => JSON.stringify(s.Resource).includes(arn))
+        .flatMap((s) => {
+          const patterns = [...(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? ['(any key)'])];
+          return [s.Action]
+            .flat()
+            .flatMap((action) =>
+              [s.Resource]
+                .flat()
+                .map((resource) => `${action} on ${placeOf(resource)} for ${patterns.sort().join(' ')}`),
+            );
+        })
+        .sort();
+    };
+    /** The same lines for a row's grants (contract/routes.ts tableAccessOf). */
+    const granted = (row: FunctionRow, { rateLimited }: Stage) =>
+      tableAccessOf(row, { rateLimited })
+        .flatMap((grant) => {
+          const kinds = grant.items.map((item) => itemKinds[item]);
+          const places = [...new Set(kinds.map((kind) => ('index' in kind ? `index ${kind.index}` : 'table')))];
+          const patterns = kinds.map((kind) => kind.partition).sort();
+          return grant.tableActions.flatMap((action) =>
+            places.map((place) => `${action} on ${place} for ${patterns.join(' ')}`),
+          );
+        })
+        .sort();
+    const patternsIn = (line: string) => line.split(' for ')[1]!.split(' ');
+    const writes = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem) /;
+
+    it.each(stages)('$stage: each function may do on the table exactly what its row grants', (stage) => {
+      for (const { row, fn } of functionsOf(stage)) expect(allowedTo(fn, stage), row.name).toEqual(granted(row, stage));
+    });
+
+    it('every key condition names kinds of items (contract/table.ts itemKinds), never a whole prefix such as ORG#*', () => {
+      const kinds = new Set<string>(Object.values(itemKinds).map((kind) => kind.partition));
+      expect(kinds).not.toContain(`${registryTable.prefixes.organisation}*`);
+      for (const stage of stages) {
+        for (const { row, fn } of functionsOf(stage)) {
+          for (const line of allowedTo(fn, stage)) {
+            for (const pattern of patternsIn(line)) expect(kinds, `${row.name}: ${line}`).toContain(pattern);
+          }
+        }
+      }
+    });
+
+    it('the create functions may delete only stored answers (IDEMPOTENCY#*), and put only their own kinds', () => {
+      const creates = functionsOf(stages[0]!).filter(({ row }) => /Create(Customer|Purchaser)$/.test(row.name));
+      expect(creates).toHaveLength(4);
+      for (const { row, fn } of creates) {
+        const lines = allowedTo(fn, stages[0]!);
+        expect(
+          lines.filter((line) => /^dynamodb:(DeleteItem|BatchWriteItem) /.test(line)),
+          row.name,
+        ).toEqual(['dynamodb:DeleteItem on table for IDEMPOTENCY#*']);
+      }
+      const customer = creates.find(({ row }) => row.name === 'CreateCustomer')!;
+      expect(allowedTo(customer.fn, stages[0]!).filter((line) => line.startsWith('dynamodb:PutItem '))).toEqual([
+        'dynamodb:PutItem on table for IDEMPOTENCY#*',
+        'dynamodb:PutItem on table for ORG#*#CUSTOMER#* ORG#*#EMAIL#*',
+      ]);
+    });
+
+    it.each(stages)(
+      '$stage: no function writes API keys; those that check credentials read them with GetItem alone',
+      (stage) => {
+        for (const { row, fn } of functionsOf(stage)) {
+          const keyLines = allowedTo(fn, stage).filter((line) => line.includes('APIKEY'));
+          expect(keyLines, row.name).toEqual(checksCredentials(row) ? ['dynamodb:GetItem on table for APIKEY#*'] : []);
+        }
+      },
+    );
+
+    it.each(stages)('$stage: calls are counted (UpdateItem on RATELIMIT#*) only where RATE_LIMIT is set', (stage) => {
+      const limitedSomewhere = stages.some(({ rateLimited }) => rateLimited);
+      expect(limitedSomewhere, 'a stage in cdk.json sets a rate limit').toBe(true);
+      for (const { row, fn } of functionsOf(stage)) {
+        const counting = allowedTo(fn, stage).filter((line) => line.includes('RATELIMIT'));
+        const variables =
+          stage.synthesised.template.toJSON().Resources[
+            stage.synthesised.stack.getLogicalId(fn.node.defaultChild as never)
+          ].Properties.Environment.Variables;
+        const limited = stage.rateLimited && checksCredentials(row);
+        expect(counting, row.name).toEqual(limited ? ['dynamodb:UpdateItem on table for RATELIMIT#*'] : []);
+        expect(variables.RATE_LIMIT !== undefined, `${row.name}: RATE_LIMIT`).toBe(limited);
+      }
+    });
+
+    it('index partitions are reached only by a Query of the index, and the index only for them', () => {
+      const indexPatterns = Object.values(itemKinds).flatMap((kind) => ('index' in kind ? [kind.partition] : []));
+      const lines = stages.flatMap((stage) => functionsOf(stage).flatMap(({ fn }) => allowedTo(fn, stage)));
+      const onIndex = lines.filter((line) => line.includes(' on index '));
+      expect(onIndex.length).toBeGreaterThan(0);
+      for (const line of onIndex) {
+        expect(line).toMatch(/^dynamodb:Query on index gsi1 for /);
+        for (const pattern of patternsIn(line)) expect(indexPatterns, line).toContain(pattern);
+      }
+      for (const line of lines.filter((l) => l.includes(' on table '))) {
+        for (const pattern of indexPatterns) expect(patternsIn(line), line).not.toContain(pattern);
+      }
+    });
+
+    it.each(stages)(
+      '$stage: the reading routes write nothing (but the rate-limit counter where it is set)',
+      (stage) => {
+        const reads = functionsOf(stage).filter(({ row }) => 'method' in row && row.method === 'GET');
+        expect(reads.length).toBeGreaterThan(0);
+        for (const { row, fn } of reads) {
+          expect(
+            allowedTo(fn, stage).filter((line) => writes.test(line)),
+            row.name,
+          ).toEqual(stage.rateLimited ? ['dynamodb:UpdateItem on table for RATELIMIT#*'] : []);
+        }
+      },
+    );
   });
 
   it('functions may write only to their own log group (no managed policies)', () => {
@@ -278,7 +375,7 @@ describe('events out', () => {
       .map(([, r]) => r.Properties)
       .find((p) => JSON.stringify(p.FunctionName).includes(ref(stack.publisherFunction)))!;
 
-  it('reads the table stream from its start, bisecting and reporting failures, with a failure queue under alarm', () => {
+  it('reads the table stream from its start, bisecting and reporting failures, into a failure bucket under alarm', () => {
     const props = mapping();
     expect(props).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [ref(stack.table), 'StreamArn'] },
@@ -286,9 +383,15 @@ describe('events out', () => {
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    const failureQueue = props.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+    expect(props.DestinationConfig.OnFailure.Destination).toEqual({
+      'Fn::GetAtt': [ref(stack.publishFailures), 'Arn'],
+    });
+    // Every record delivered there raises the alarm.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failureQueue, 'QueueName'] } }],
+      MetricName: 'OnFailureDestinationDeliveredEventCount',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: ref(stack.alarms) }],
     });
   });
 
@@ -328,9 +431,12 @@ describe('events out', () => {
       'dynamodb:GetShardIterator',
       'dynamodb:ListStreams',
       'events:PutEvents',
-      'sqs:GetQueueAttributes',
-      'sqs:GetQueueUrl',
-      'sqs:SendMessage',
+      // The failure bucket (lib/event-publisher.ts): adding objects, nothing else.
+      's3:ListBucket',
+      's3:PutObject',
+      // Active tracing (lib/registry-function.ts): the trace, on "*" as X-Ray takes no resource.
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
     ]);
     const variables = template.toJSON().Resources[ref(stack.publisherFunction)].Properties.Environment.Variables;
     expect(variables.EVENT_BUS_NAME).toEqual({ Ref: ref(stack.bus) });

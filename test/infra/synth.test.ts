@@ -1,11 +1,12 @@
 // `npm run synth` as ops run it: the CDK CLI, offline, without AWS credentials, bundling every
 // function for real with the local esbuild.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ingestRow, publisherRow } from '../../contract/events.ts';
 import { createCustomerRow, matchRoute, routes } from '../../contract/routes.ts';
 import { createApiKey } from '../../functions/auth/api-keys.ts';
@@ -13,6 +14,7 @@ import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { exampleRequests, valueAt } from '../../local/examples.ts';
 import { createTestTable, dynamoEndpoint } from '../support/dynamo.ts';
 import { httpEvent } from '../support/events.ts';
+import { startFakeSecretsManager } from '../support/secrets-manager.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'registry-synth-'));
@@ -51,6 +53,9 @@ describe('the bundles', () => {
     expect(bundles.size).toBe(routes.length + 2);
     const { tableName, store } = await createTestTable('bundles');
     const { token } = await createApiKey(store, { orgs: ['ACME', 'corp_123'] });
+    // As deployed: each function has the ARNs of its secrets and reads them from Secrets Manager.
+    const secretsManager = await startFakeSecretsManager();
+    onTestFinished(() => secretsManager.close());
     const env = {
       PATH: process.env.PATH,
       TABLE_NAME: tableName,
@@ -59,22 +64,25 @@ describe('the bundles', () => {
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       REVIEW_BASE_URL: 'https://reviews.example.com',
-      REVIEW_URL_SECRET: 'bundle-test-secret-bundle-test-secret',
-      TOKEN_SIGNING_SECRET: 'bundle-token-secret-bundle-token-secret',
-      CURSOR_SECRET: 'bundle-cursor-secret-bundle-cursor-secret',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+      REVIEW_URL_SECRET_ARN: secretsManager.create('review-url', 'bundle-test-secret-bundle-test-secret'),
+      TOKEN_SIGNING_SECRET_ARN: secretsManager.create('token-signing', 'bundle-token-secret-bundle-token-secret'),
+      CURSOR_SECRET_ARN: secretsManager.create('cursor', 'bundle-cursor-secret-bundle-cursor-secret'),
       EVENT_BUS_NAME: 'bundle-test-bus',
+      REVIEW_URL_HOSTS: 'reviews.example.com',
       LOG_LEVEL: 'silent',
     };
-    const run = (name: string, event: unknown) => {
+    // Not execFileSync: the stand-in for Secrets Manager answers from this process.
+    const run = async (name: string, event: unknown) => {
       const script = `const { handler } = await import(process.argv[1]);
         const result = await handler(JSON.parse(process.argv[2]), { awsRequestId: 'r', getRemainingTimeInMillis: () => 5000 });
         process.stdout.write(JSON.stringify(result));`;
-      const output = execFileSync(
+      const { stdout } = await promisify(execFile)(
         process.execPath,
         ['--input-type=module', '-e', script, bundles.get(name)!, JSON.stringify(event)],
         { env, encoding: 'utf8' },
       );
-      return JSON.parse(output);
+      return JSON.parse(stdout);
     };
     // Every example, in order (a token row before the rows whose examples use its token).
     const answered = new Map<string, { body: string }>();
@@ -97,7 +105,7 @@ describe('the bundles', () => {
         pathParameters: match.kind === 'route' ? match.pathParameters : {},
       });
       if (query) event.queryStringParameters = Object.fromEntries(new URLSearchParams(query));
-      const result = run(example.route.name, event);
+      const result = await run(example.route.name, event);
       expect(result.statusCode, example.route.name).toBe(example.route.example!.status ?? 201);
       answered.set(example.route.name, result);
     }
@@ -135,7 +143,7 @@ describe('the bundles', () => {
         expected: (result: unknown) => expect(result).toEqual({ batchItemFailures: [] }),
       },
     ];
-    for (const { name, event, expected } of cases) expected(run(name, event));
+    for (const { name, event, expected } of cases) expected(await run(name, event));
   }, 60_000);
 
   it('log the stack of an unhandled error in source terms, from the source map beside them', async () => {

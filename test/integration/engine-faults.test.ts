@@ -23,7 +23,7 @@ import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
 import type { Store } from '../../functions/store/client.ts';
 import { ensureTable, freePort, localClientConfig, localStore } from '../../local/dynamodb.ts';
-import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
+import { eventBridgeEvent, localReviewHosts, sqsBatch } from '../../local/events.ts';
 import { httpEvent, invoke, type TestResponse } from '../support/events.ts';
 import { customerHandler, kohortPayCustomerHandler, purchaserHandler, silentLog } from '../support/handlers.ts';
 
@@ -94,7 +94,14 @@ function expectUnavailable(res: TestResponse) {
 }
 
 const ingester = (store: Store) =>
-  createIngester({ store, log: silentLog, now: () => new Date(), newReviewToken, newPurchaserId });
+  createIngester({
+    store,
+    log: silentLog,
+    now: () => new Date(),
+    newReviewToken,
+    newPurchaserId,
+    reviewUrlHosts: localReviewHosts(),
+  });
 const orderBatch = (n: number) =>
   sqsBatch(
     Array.from({ length: n }, (_, i) =>

@@ -9,7 +9,7 @@ import { applyReviewEvent } from '../../functions/purchasers/review-lifecycle.ts
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
 import { purchaseKey } from '../../functions/store/keys.ts';
 import { getItem } from '../../functions/store/read.ts';
-import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
+import { eventBridgeEvent, localReviewHosts, sqsBatch } from '../../local/events.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { reviewEvent } from '../support/events.ts';
 import { capturingLog } from '../support/handlers.ts';
@@ -26,7 +26,14 @@ let n = 0;
 /** A purchaser with one placed order (sku `SKU-1`), and an ingester that logs to `log`. */
 async function setUp(purchaseDate: unknown = '2026-11-20') {
   const log = capturingLog();
-  const ingest = createIngester({ store: t.store, log, now: () => new Date(), newReviewToken, newPurchaserId });
+  const ingest = createIngester({
+    store: t.store,
+    log,
+    now: () => new Date(),
+    newReviewToken,
+    newPurchaserId,
+    reviewUrlHosts: localReviewHosts(),
+  });
   const email = `time${++n}@example.com`;
   const orderRef = `ORD-${n}`;
   const placed = eventBridgeEvent('order.placed', {
@@ -66,7 +73,9 @@ describe('event times the ingester refuses', () => {
 
   it('a time past the year 9999 (here written with an offset) is refused and changes nothing', async () => {
     const { review, deliver, stored, outcomes } = await setUp();
-    const published = review('review.published', '2026-11-22T09:00:00Z', { review_url: 'https://r.example/1' });
+    const published = review('review.published', '2026-11-22T09:00:00Z', {
+      review_url: 'https://reviews.example.com/1',
+    });
     expect(await deliver(published)).toEqual([]);
     // 10000-01-01T04:00Z: as `toISOString` writes it (`+010000-…`) it sorts before `2026-…`.
     expect(await deliver(review('review.rejected', '9999-12-31T23:00:00-05:00'))).toEqual([0]);
@@ -171,7 +180,7 @@ describe('newest event wins, by instant', () => {
       new Date(Number.NaN),
     ]) {
       await expect(
-        applyReviewEvent(t.store, { ...event, occurred_at, review_url: 'https://r.example/2' }),
+        applyReviewEvent(t.store, { ...event, occurred_at, review_url: 'https://reviews.example.com/2' }),
         String(occurred_at),
       ).rejects.toThrow(RangeError);
     }

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createIngester } from '../../functions/events/ingester.ts';
 import { getPurchaser, newPurchaserId } from '../../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
-import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
+import { eventBridgeEvent, localReviewHosts, sqsBatch } from '../../local/events.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { reviewEvent } from '../support/events.ts';
 import { injectFault } from '../support/faults.ts';
@@ -17,7 +17,14 @@ let ingest: ReturnType<typeof createIngester>;
 const log = capturingLog();
 beforeAll(async () => {
   t = await createTestTable('ingest');
-  ingest = createIngester({ store: t.store, log, now: () => new Date(), newReviewToken, newPurchaserId });
+  ingest = createIngester({
+    store: t.store,
+    log,
+    now: () => new Date(),
+    newReviewToken,
+    newPurchaserId,
+    reviewUrlHosts: localReviewHosts(),
+  });
 });
 
 let n = 0;
@@ -281,7 +288,14 @@ describe('batches', () => {
         ? { error: new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }) }
         : undefined,
     );
-    const handler = createIngester({ store, log, now: () => new Date(), newReviewToken, newPurchaserId });
+    const handler = createIngester({
+      store,
+      log,
+      now: () => new Date(),
+      newReviewToken,
+      newPurchaserId,
+      reviewUrlHosts: localReviewHosts(),
+    });
     const lucky = person();
     const batch = sqsBatch([
       eventBridgeEvent('order.placed', order(unlucky)),
@@ -289,5 +303,25 @@ describe('batches', () => {
     ]);
     expect(await handler(batch)).toEqual({ batchItemFailures: ids(batch, [0]) });
     expect(await getPurchaser(t.store, 'ACME', lucky)).toBeDefined();
+  });
+});
+
+describe('review links from producers', () => {
+  it('takes a published review only as an https link to a review site of the stage', async () => {
+    const email = person();
+    await ingest(sqsBatch([eventBridgeEvent('order.placed', order(email))]));
+    const orderRef = `ORD-${n}`;
+    const at = '2026-11-25T09:00:00Z';
+    const links = [
+      'http://reviews.example.com/r/1', // not https
+      'https://elsewhere.example/r/1', // another host
+      'https://reviews.example.com.elsewhere.example/r/1', // a look-alike
+      'https://reviews.example.com:8443/r/1', // another port
+      'https://reviews.example.com/r/2', // the review site
+    ];
+    const batch = sqsBatch(links.map((url) => review('review.published', email, orderRef, at, { review_url: url })));
+    expect(await ingest(batch)).toEqual({ batchItemFailures: ids(batch, [0, 1, 2, 3]) });
+    const purchase = (await getPurchaser(t.store, 'ACME', email))!.purchases[0]!;
+    expect(purchase).toMatchObject({ review_state: 'published', review_url: 'https://reviews.example.com/r/2' });
   });
 });

@@ -1,5 +1,6 @@
 // Partner access over HTTP against the local server: the real handlers authenticating real keys
 // in DynamoDB Local. Log lines are captured and searched for secrets.
+import fs from 'node:fs';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { revokeApiKey } from '../../functions/auth/api-keys.ts';
@@ -18,6 +19,14 @@ beforeAll(async () => {
     logLines.push(String(chunk));
     return write(chunk as never, ...(rest as []));
   });
+  // The handlers' logger writes to standard output's descriptor itself (functions/runtime/logger.ts).
+  const writeSync = fs.writeSync;
+  vi.spyOn(fs, 'writeSync').mockImplementation(
+    (fd: number, data: string | NodeJS.ArrayBufferView, ...rest: unknown[]) => {
+      if (fd === 1) logLines.push(String(data));
+      return writeSync(fd, data as never, ...(rest as []));
+    },
+  );
   t = await startTestServer('partner-access');
   keyA = await remember(t.key(['ORG_A']));
 });

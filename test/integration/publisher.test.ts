@@ -1,11 +1,15 @@
 // Events out: real writes through the handlers, the table's real stream (DynamoDB Local, read as
 // npm start reads it), and the real publisher; the sink records what would go on the bus.
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOMAIN_EVENT_SOURCE } from '../../contract/events.ts';
 import { createApiKey } from '../../functions/auth/api-keys.ts';
 import { eraseCustomer, updateCustomer } from '../../functions/customers/customers.ts';
 import { type DomainEvent, toDomainEvents } from '../../functions/events/domain-events.ts';
@@ -13,8 +17,9 @@ import { createIngester } from '../../functions/events/ingester.ts';
 import { createPublisher, type EventSink, eventBridgeSink } from '../../functions/events/publisher.ts';
 import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
 import { newReviewToken } from '../../functions/purchasers/review-links.ts';
-import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
+import { eventBridgeEvent, localReviewHosts, sqsBatch } from '../../local/events.ts';
 import { type StreamPoller, startStreamPoller } from '../../local/stream.ts';
+import { runTool } from '../support/cli.ts';
 import { createTestTable, dynamoEndpoint, type TestTable } from '../support/dynamo.ts';
 import { httpEvent, invoke, partner } from '../support/events.ts';
 import { capturingLog, customerHandler, purchaserHandler, purchaserRoutesHandlers } from '../support/handlers.ts';
@@ -150,6 +155,7 @@ describe('domain events from the stream', () => {
       now: () => new Date(),
       newReviewToken,
       newPurchaserId,
+      reviewUrlHosts: localReviewHosts(),
     });
     const review = (orderRef: string, type = 'review.submitted', at = '2026-11-22T09:00:00Z') =>
       eventBridgeEvent(type, {
@@ -446,5 +452,55 @@ describe('failures', () => {
       Detail: '{"n":0}',
     });
     expect(failed.map((e) => e.detail.n)).toEqual([2, 12]);
+  });
+});
+
+describe('npm run replay', () => {
+  it('reads a failed batch as the failure bucket keeps it, and gives the events it holds again', async () => {
+    const from = published.length;
+    const firstBatch = batches.length;
+    await purchaser({ email: `replay-${randomUUID()}@example.com`, first_name: 'Re', surname: 'Play' });
+    const events = await until(from, (all) => all.length >= 1);
+    const batch = batches.slice(firstBatch).find((b) => toDomainEvents(b.Records).length > 0)!;
+    // Lambda's invocation record for a stream batch, with the batch as its payload (JSON text).
+    const file = join(mkdtempSync(join(tmpdir(), 'replay-')), 'failed-batch.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        requestContext: { requestId: randomUUID(), condition: 'RetryAttemptsExhausted', approximateInvokeCount: 11 },
+        responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+        version: '1.0',
+        timestamp: new Date().toISOString(),
+        DDBStreamBatchInfo: { shardId: 'shard-1', batchSize: batch.Records.length },
+        payload: JSON.stringify(batch),
+      }),
+    );
+    const { code, stdout } = runTool('replay', t, [file]);
+    expect(code).toBe(0);
+    const printed = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(printed).toEqual(
+      toDomainEvents(batch.Records).map((e) => ({
+        'detail-type': e.type,
+        source: DOMAIN_EVENT_SOURCE,
+        detail: e.detail,
+      })),
+    );
+    expect(printed.map((e) => e.detail)).toContainEqual(events[0]!.detail);
+  });
+
+  it('refuses a file that is not a failed batch, and bad arguments, with exit code 2', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'replay-')), 'other.json');
+    writeFileSync(file, JSON.stringify({ Records: [] }));
+    expect(runTool('replay', t, [file])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/no payload\.Records/),
+    });
+    expect(runTool('replay', t, [])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^usage: npm run replay/),
+    });
   });
 });

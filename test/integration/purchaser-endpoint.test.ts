@@ -163,7 +163,7 @@ describe('contract details', () => {
     expect(res.statusCode).toBe(201);
   });
 
-  it('carries the request id in a header and in its (debug) log line, and logs no personal data', async () => {
+  it('carries the request id in a header and in its log line, and logs no personal data', async () => {
     log.lines.length = 0;
     const event = httpEvent({
       path: '/v4/organisations/ACME/purchasers',
@@ -175,7 +175,7 @@ describe('contract details', () => {
     const lines = log.lines.map((line) => JSON.parse(line));
     expect(lines).toContainEqual(
       expect.objectContaining({
-        level: 'debug',
+        level: 'info',
         message: 'request',
         request_id: event.requestContext.requestId,
         status: 201,

@@ -21,6 +21,7 @@ import {
   purchasesPageResponse,
 } from '../support/contract.ts';
 import { createTestTable, dynamoEndpoint, type TestTable } from '../support/dynamo.ts';
+import { emfOf } from '../support/emf.ts';
 import { type EventInit, httpEvent, invoke, partner, type TestResponse } from '../support/events.ts';
 import { holdCommand, injectFault, recordCommands } from '../support/faults.ts';
 import { capturingLog, customerHandler, purchaserRoutesHandlers, testCursors } from '../support/handlers.ts';
@@ -467,7 +468,7 @@ describe('DELETE /purchasers/{email} (erasure)', () => {
 });
 
 describe('the email in the path is never logged', () => {
-  it('the handlers log the route template at debug level, never the email, whatever the answer', async () => {
+  it('each request is one line naming its ids, the route template, organisation, key and outcome, never the email', async () => {
     const email = unique('never.logged');
     const unknown = unique('never.seen');
     log.lines.length = 0;
@@ -500,6 +501,48 @@ describe('the email in the path is never logged', () => {
         '/v4/organisations/{trkref}/purchasers/{email}',
         '/v4/organisations/{trkref}/purchasers/{email}/purchases',
       ]),
+    );
+    // One shape: the API's and Lambda's request ids, the cold start, the route, the caller, the answer.
+    for (const line of requests) {
+      expect(line).toMatchObject({
+        level: 'info',
+        request_id: expect.any(String),
+        function_request_id: expect.any(String),
+        cold_start: expect.any(Boolean),
+        route: expect.stringMatching(/Purchaser|Purchases/),
+        status: expect.any(Number),
+      });
+      expect(line.function_request_id).not.toBe(line.request_id);
+    }
+    // The caller's key, once authenticated (the faulted store fails the last request's key lookup),
+    // and the organisation, once the path names a valid one (`${email}@` fails the path's check first).
+    expect(requests.map((line) => typeof line.key_id === 'string' && /^key_[0-9a-f]{24}$/.test(line.key_id))).toEqual([
+      ...Array(10).fill(true),
+      false,
+    ]);
+    expect(requests.map((line) => line.organisation)).toEqual([...Array(7).fill(ORG), undefined, ORG, ORG, undefined]);
+    expect(requests.map((line) => [line.status, line.outcome])).toEqual([
+      [201, 'created'],
+      [200, 'read'],
+      [200, 'updated'],
+      [200, 'read'],
+      [400, 'validation_failed'],
+      [404, 'not_found'],
+      [404, 'not_found'],
+      [404, 'not_found'],
+      [204, 'erased'],
+      [404, 'not_found'],
+      [503, 'unavailable'],
+    ]);
+    // And each line counts its outcome, per route, as a metric (embedded metric format).
+    expect(log.lines.filter((line) => line.includes('"message":"request"')).map((line) => emfOf(line))).toEqual(
+      requests.map((line) => ({
+        namespace: 'PurchaserRegistry',
+        dimensions: { service: 'local', route: line.route },
+        values: { [line.outcome as string]: 1 },
+        units: { [line.outcome as string]: 'Count' },
+        timestamp: expect.any(Number),
+      })),
     );
     expect(lines.some((line) => line.level === 'warn')).toBe(true);
     const text = log.lines.join('\n');

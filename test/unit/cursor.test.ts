@@ -131,3 +131,42 @@ describe('cursors', () => {
     }
   });
 });
+
+describe('cursors across a key rotation', () => {
+  const [PREVIOUS, PENDING] = ['previous-cursor-secret-0123456789abcdef', 'pending-cursor-secret-0123456789abcdef0'];
+  const under = (key: string) => createCursorSigner(key, { now: () => clock });
+
+  it('are sealed with the first key and open under each of the keys still accepted', () => {
+    const rolling = createCursorSigner([SECRET, PREVIOUS, PENDING], { now: () => clock });
+    for (const key of [SECRET, PREVIOUS, PENDING]) {
+      expect(rolling.open(under(key).seal(scope, POSITION), scope), key).toBe(POSITION);
+    }
+    const sealed = rolling.seal(scope, POSITION);
+    expect(under(SECRET).open(sealed, scope)).toBe(POSITION);
+    expect(() => under(PREVIOUS).open(sealed, scope)).toThrow(Problem);
+  });
+
+  it('refuses a cursor under a key no longer (or never) accepted, and one for another scope', () => {
+    const rolling = createCursorSigner([SECRET, PREVIOUS], { now: () => clock });
+    expect(() => rolling.open(under(PENDING).seal(scope, POSITION), scope)).toThrow(Problem);
+    expect(() => rolling.open(under(OTHER_SECRET).seal(scope, POSITION), scope)).toThrow(Problem);
+    const other = cursorScope('OTHER', 'ListCustomers', { external_id: 'ext_1' });
+    expect(() => rolling.open(under(PREVIOUS).seal(scope, POSITION), other)).toThrow(Problem);
+  });
+
+  it('follows keys that change: a refreshed list applies from the next cursor on', () => {
+    let keys: [string, ...string[]] = [PREVIOUS, PENDING];
+    const rolling = createCursorSigner(() => keys, { now: () => clock });
+    const before = rolling.seal(scope, POSITION);
+    keys = [PENDING, PREVIOUS];
+    expect(rolling.open(before, scope)).toBe(POSITION);
+    expect(under(PENDING).open(rolling.seal(scope, POSITION), scope)).toBe(POSITION);
+    keys = [SECRET, PENDING];
+    expect(() => rolling.open(before, scope)).toThrow(Problem);
+  });
+
+  it('refuses a key shorter than 32 characters', () => {
+    expect(() => createCursorSigner('x'.repeat(31))).toThrow(/CURSOR_SECRET must be at least 32 characters/);
+    expect(() => createCursorSigner([SECRET, 'short'])).toThrow(/at least 32 characters/);
+  });
+});

@@ -37,3 +37,45 @@ describe('review links', () => {
     expect(() => createReviewLinks({ baseUrl: 'ftp://x.test', secret: 's'.repeat(32) })).toThrow(/http/);
   });
 });
+
+describe('review links across a key rotation', () => {
+  const [previous, current, pending, stranger] = ['p', 'c', 'n', 'x'].map((c) => c.repeat(32)) as [
+    string,
+    string,
+    string,
+    string,
+  ];
+  const signedUnder = (key: string) =>
+    createReviewLinks({ baseUrl: 'https://reviews.example.com', secret: key })
+      .questionnaireUrl('ACME', newReviewToken())
+      .split('/')
+      .at(-1)!;
+
+  it('signs with the first key and verifies under each of the keys still accepted', () => {
+    const rolling = createReviewLinks({ baseUrl: 'https://reviews.example.com', secret: [current, previous, pending] });
+    const link = rolling.questionnaireUrl('ACME', newReviewToken()).split('/').at(-1)!;
+    expect(createReviewLinks({ baseUrl: 'https://x.test', secret: current }).verify('ACME', link)).toBe(true);
+    expect(createReviewLinks({ baseUrl: 'https://x.test', secret: previous }).verify('ACME', link)).toBe(false);
+    for (const key of [current, previous, pending]) expect(rolling.verify('ACME', signedUnder(key)), key).toBe(true);
+    expect(rolling.verify('ACME', signedUnder(stranger))).toBe(false);
+    expect(rolling.verify('OTHER', signedUnder(previous))).toBe(false);
+  });
+
+  it('follows keys that change: a refreshed list applies from the next link on', () => {
+    let keys: [string, ...string[]] = [previous];
+    const rolling = createReviewLinks({ baseUrl: 'https://reviews.example.com', secret: () => keys });
+    const before = rolling.questionnaireUrl('ACME', newReviewToken()).split('/').at(-1)!;
+    expect(rolling.verify('ACME', signedUnder(current))).toBe(false);
+    keys = [current, previous];
+    expect(rolling.verify('ACME', before)).toBe(true);
+    expect(rolling.verify('ACME', signedUnder(current))).toBe(true);
+    const after = rolling.questionnaireUrl('ACME', newReviewToken()).split('/').at(-1)!;
+    expect(createReviewLinks({ baseUrl: 'https://x.test', secret: current }).verify('ACME', after)).toBe(true);
+    keys = [current];
+    expect(rolling.verify('ACME', before)).toBe(false);
+  });
+
+  it('refuses a list with a short key in it', () => {
+    expect(() => createReviewLinks({ baseUrl: 'https://x.test', secret: [current, 'short'] })).toThrow(/32 characters/);
+  });
+});

@@ -229,3 +229,43 @@ describe('createTokenSigner', () => {
     expect(() => createTokenSigner('x'.repeat(32))).not.toThrow();
   });
 });
+
+describe('tokens across a key rotation', () => {
+  const PREVIOUS = 'previous-token-secret-0123456789abcdefgh';
+  const PENDING = 'pending-token-secret-0123456789abcdefghi';
+  const issuedUnder = (key: string) => createTokenSigner(key).issue(oneOrg, NOW).token;
+
+  it('are issued under the first key and verify under each of the keys still accepted', () => {
+    const rolling = createTokenSigner([SECRET, PREVIOUS, PENDING]);
+    for (const key of [SECRET, PREVIOUS, PENDING]) {
+      expect(rolling.verify(issuedUnder(key), NOW.getTime()), key).toEqual(oneOrg);
+    }
+    const { token } = rolling.issue(oneOrg, NOW);
+    expect(signer.verify(token, NOW.getTime())).toEqual(oneOrg);
+    expect(createTokenSigner(PREVIOUS).verify(token, NOW.getTime())).toBe('unknown');
+  });
+
+  it('refuse a token under a key not accepted, and check expiry whatever the key', () => {
+    const rolling = createTokenSigner([SECRET, PREVIOUS]);
+    expect(rolling.verify(issuedUnder(PENDING), NOW.getTime())).toBe('unknown');
+    expect(rolling.verify(issuedUnder(OTHER_SECRET), NOW.getTime())).toBe('unknown');
+    expect(rolling.verify(signed(HS256, claimsFor(oneOrg), 'guessed'), NOW.getTime())).toBe('unknown');
+    const expired = createTokenSigner(PREVIOUS, 60).issue(oneOrg, NOW).token;
+    expect(rolling.verify(expired, NOW.getTime() + 60_000)).toBe('expired');
+  });
+
+  it('follow keys that change: a refreshed list applies from the next token on', () => {
+    let keys: [string, ...string[]] = [PREVIOUS, PENDING];
+    const rolling = createTokenSigner(() => keys);
+    const before = rolling.issue(oneOrg, NOW).token;
+    keys = [PENDING, PREVIOUS];
+    expect(rolling.verify(before, NOW.getTime())).toEqual(oneOrg);
+    expect(createTokenSigner(PENDING).verify(rolling.issue(oneOrg, NOW).token, NOW.getTime())).toEqual(oneOrg);
+    keys = [SECRET, PENDING];
+    expect(rolling.verify(before, NOW.getTime())).toBe('unknown');
+  });
+
+  it('refuse a list with a short key in it', () => {
+    expect(() => createTokenSigner([SECRET, 'x'.repeat(31)])).toThrow(/at least 32 characters/);
+  });
+});
