@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { bundling } from '../lib/registry-function.ts';
+import { stackBuildOptions } from './esbuild.ts';
 import { median } from './stats.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -124,15 +124,7 @@ async function bundle(variant: Variant, index: number, outdir: string, libraries
     // The libraries compared against are found in <dir>, the repository's own (the SDK) here.
     nodePaths: [join(libraries, 'node_modules')],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: bundling.format,
-    target: bundling.target,
-    minify: bundling.minify,
-    sourcemap: bundling.sourceMap,
-    sourcesContent: bundling.sourcesContent,
-    mainFields: bundling.mainFields,
-    banner: { js: bundling.banner },
+    ...stackBuildOptions,
     logLevel: 'error',
   });
   return outfile;

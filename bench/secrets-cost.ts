@@ -26,8 +26,8 @@ import {
   listPurchasesRow,
   routes,
 } from '../contract/routes.ts';
-import { bundling } from '../lib/registry-function.ts';
 import { startFakeSecretsManager } from '../test/support/secrets-manager.ts';
+import { stackBuildOptions } from './esbuild.ts';
 import type { FunctionName } from './functions.ts';
 import { root, startHarness } from './harness.ts';
 import { median } from './stats.ts';
@@ -61,18 +61,14 @@ async function bundle(row: FunctionRow, plugins: Plugin[] = []) {
   const result = await build({
     entryPoints: [join(root, row.entry)],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: bundling.format,
-    target: bundling.target,
-    minify: bundling.minify,
-    mainFields: bundling.mainFields,
-    banner: { js: bundling.banner },
+    ...stackBuildOptions,
     metafile: true,
     logLevel: 'silent',
     plugins,
   });
-  return { outfile, bytes: Object.values(result.metafile.outputs)[0]!.bytes };
+  // The bundle, not its source map beside it.
+  const [, output] = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('.mjs'))!;
+  return { outfile, bytes: output.bytes };
 }
 
 try {

@@ -3,7 +3,6 @@
 // table of its own. Erasure is checked against the table itself (a Scan of every item).
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes, tableAccessOf } from '../../contract/routes.ts';
 import type { Item } from '../../functions/store/codec.ts';
 import { createCustomerCorporation } from '../fixtures/seeds.ts';
 import {
@@ -14,9 +13,6 @@ import {
   customerUpdateResponse,
   problemResponse,
 } from '../support/contract.ts';
-import { type EventInit, httpEvent, invoke, partner } from '../support/events.ts';
-import { recordCommands } from '../support/faults.ts';
-import { customerHandler, customerRoutesHandlers } from '../support/handlers.ts';
 import { bearer, startTestServer, type TestServer } from '../support/server.ts';
 
 type Token = string;
@@ -592,74 +588,5 @@ describe('DELETE /customers/{id}', () => {
     expect(after.res.status).toBe(201);
     expect(after.res.headers.get('idempotent-replayed')).toBeNull();
     expect(assertContract(customerResponse, after.body).data.id).not.toBe(id);
-  });
-});
-
-describe('table actions used equal the route rows', () => {
-  // The handlers themselves (test/support/handlers.ts), every command they send recorded: what a
-  // route uses on its typical and edge paths must be what its row declares (the stack grants that).
-  const org = 'life_actions';
-  const declared = (name: string) =>
-    new Set(tableAccessOf(routes.find((route) => route.name === name)!).flatMap((access) => access.tableActions));
-  const asActions = (commands: Set<string>) =>
-    new Set([...commands].map((command) => `dynamodb:${command.replace(/Command$/, '')}`));
-  const event = (init: EventInit, query?: Record<string, string>) => {
-    const built = httpEvent({ principal: partner([org]), ...init });
-    if (query) built.queryStringParameters = query;
-    return built;
-  };
-  const byId = (method: string, id: string, body?: unknown, headers: Record<string, string> = {}) =>
-    event({ method, path: `/customers/${id}`, pathParameters: { id }, body, headers });
-
-  async function twoCustomers() {
-    const store = t.table.newStore();
-    const make = (email: string | null) =>
-      invoke(
-        customerHandler(store),
-        httpEvent({ path: '/customers', body: { corporation_id: org, name: 'Act Or', email } }),
-      );
-    const [withEmail, withoutEmail] = await Promise.all([make(unique('actions')), make(null)]);
-    return { withEmail: withEmail.json.data.id as string, withoutEmail: withoutEmail.json.data.id as string };
-  }
-
-  it('GetCustomer and ListCustomers', async () => {
-    const { withEmail, withoutEmail } = await twoCustomers();
-    const store = t.table.newStore();
-    const used = recordCommands(store);
-    const { read: get, list: page } = customerRoutesHandlers(store);
-    expect((await invoke(get, byId('GET', withEmail))).statusCode).toBe(200);
-    expect((await invoke(get, byId('GET', withoutEmail))).statusCode).toBe(200);
-    expect((await invoke(get, byId('GET', `cust_${'0'.repeat(32)}`))).statusCode).toBe(404);
-    expect(asActions(used)).toEqual(declared('GetCustomer'));
-
-    used.clear();
-    const listing = (query: Record<string, string>) => event({ method: 'GET', path: '/customers' }, query);
-    const first = await invoke(page, listing({ limit: '1' }));
-    expect(first.statusCode).toBe(200);
-    expect((await invoke(page, listing({ limit: '1', cursor: first.json.next_cursor }))).statusCode).toBe(200);
-    expect((await invoke(page, listing({ email: 'nobody@example.com' }))).statusCode).toBe(200);
-    expect((await invoke(page, listing({ external_id: 'x', source_platform: 'y' }))).statusCode).toBe(200);
-    expect(asActions(used)).toEqual(declared('ListCustomers'));
-  });
-
-  it('UpdateCustomer and EraseCustomer', async () => {
-    const { withEmail, withoutEmail } = await twoCustomers();
-    const store = t.table.newStore();
-    const used = recordCommands(store);
-    const { update, erase: remove } = customerRoutesHandlers(store);
-    const keyed = { 'idempotency-key': `actions-${withEmail}` };
-    expect((await invoke(update, byId('PATCH', withEmail, { name: 'In Place' }, keyed))).statusCode).toBe(200);
-    expect((await invoke(update, byId('PATCH', withEmail, { email: unique('moved') }))).statusCode).toBe(200);
-    expect((await invoke(update, byId('PATCH', withoutEmail, { email: unique('given') }))).statusCode).toBe(200);
-    expect((await invoke(update, byId('PATCH', withoutEmail, { email: null }))).statusCode).toBe(200);
-    expect((await invoke(update, byId('PATCH', `cust_${'0'.repeat(32)}`, { name: 'Nobody' }))).statusCode).toBe(404);
-    expect(asActions(used)).toEqual(declared('UpdateCustomer'));
-
-    used.clear();
-    const erasing = { 'idempotency-key': `actions-erase-${withEmail}` };
-    expect((await invoke(remove, byId('DELETE', withEmail, undefined, erasing))).statusCode).toBe(204);
-    expect((await invoke(remove, byId('DELETE', withoutEmail))).statusCode).toBe(204);
-    expect((await invoke(remove, byId('DELETE', withoutEmail))).statusCode).toBe(404);
-    expect(asActions(used)).toEqual(declared('EraseCustomer'));
   });
 });

@@ -18,14 +18,17 @@ import { createKeyChecker, createTokenAuthenticator } from '../../functions/auth
 import { createTokenSigner } from '../../functions/auth/tokens.ts';
 import { commerceLayerCreateCustomerRoute, commerceLayerTokenRoute } from '../../functions/commercelayer/api.ts';
 import { getCustomerById, newCustomerId } from '../../functions/customers/customers.ts';
-import { createIngester } from '../../functions/events/ingester.ts';
-import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
-import { newReviewToken } from '../../functions/purchasers/review-links.ts';
 import type { Store } from '../../functions/store/client.ts';
 import { ensureTable, freePort, localClientConfig, localStore } from '../../local/dynamodb.ts';
-import { eventBridgeEvent, localReviewHosts, sqsBatch } from '../../local/events.ts';
+import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { httpEvent, invoke, type TestResponse } from '../support/events.ts';
-import { customerHandler, kohortPayCustomerHandler, purchaserHandler, silentLog } from '../support/handlers.ts';
+import {
+  customerHandler,
+  ingestHandler,
+  kohortPayCustomerHandler,
+  purchaserHandler,
+  silentLog,
+} from '../support/handlers.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
@@ -93,15 +96,7 @@ function expectUnavailable(res: TestResponse) {
   expect(res.json).toMatchObject({ status: 503, type: '/problems/service-unavailable' });
 }
 
-const ingester = (store: Store) =>
-  createIngester({
-    store,
-    log: silentLog,
-    now: () => new Date(),
-    newReviewToken,
-    newPurchaserId,
-    reviewUrlHosts: localReviewHosts(),
-  });
+const ingester = (store: Store) => ingestHandler(store);
 const orderBatch = (n: number) =>
   sqsBatch(
     Array.from({ length: n }, (_, i) =>

@@ -3,16 +3,13 @@
 // compares instants, whatever offset an event was written with. Each test has its own purchaser,
 // ingester and log.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createIngester } from '../../functions/events/ingester.ts';
-import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
 import { applyReviewEvent } from '../../functions/purchasers/review-lifecycle.ts';
-import { newReviewToken } from '../../functions/purchasers/review-links.ts';
 import { purchaseKey } from '../../functions/store/keys.ts';
 import { getItem } from '../../functions/store/read.ts';
-import { eventBridgeEvent, localReviewHosts, sqsBatch } from '../../local/events.ts';
+import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { reviewEvent } from '../support/events.ts';
-import { capturingLog } from '../support/handlers.ts';
+import { capturingLog, ingestHandler } from '../support/handlers.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -26,14 +23,7 @@ let n = 0;
 /** A purchaser with one placed order (sku `SKU-1`), and an ingester that logs to `log`. */
 async function setUp(purchaseDate: unknown = '2026-11-20') {
   const log = capturingLog();
-  const ingest = createIngester({
-    store: t.store,
-    log,
-    now: () => new Date(),
-    newReviewToken,
-    newPurchaserId,
-    reviewUrlHosts: localReviewHosts(),
-  });
+  const ingest = ingestHandler(t.store, log);
   const email = `time${++n}@example.com`;
   const orderRef = `ORD-${n}`;
   const placed = eventBridgeEvent('order.placed', {

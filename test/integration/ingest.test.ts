@@ -3,28 +3,19 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createIngester } from '../../functions/events/ingester.ts';
-import { getPurchaser, newPurchaserId } from '../../functions/purchasers/purchasers.ts';
-import { newReviewToken } from '../../functions/purchasers/review-links.ts';
-import { eventBridgeEvent, localReviewHosts, sqsBatch } from '../../local/events.ts';
+import { getPurchaser } from '../../functions/purchasers/purchasers.ts';
+import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { reviewEvent } from '../support/events.ts';
 import { injectFault } from '../support/faults.ts';
-import { capturingLog } from '../support/handlers.ts';
+import { capturingLog, ingestHandler } from '../support/handlers.ts';
 
 let t: TestTable;
-let ingest: ReturnType<typeof createIngester>;
+let ingest: ReturnType<typeof ingestHandler>;
 const log = capturingLog();
 beforeAll(async () => {
   t = await createTestTable('ingest');
-  ingest = createIngester({
-    store: t.store,
-    log,
-    now: () => new Date(),
-    newReviewToken,
-    newPurchaserId,
-    reviewUrlHosts: localReviewHosts(),
-  });
+  ingest = ingestHandler(t.store, log);
 });
 
 let n = 0;
@@ -288,14 +279,7 @@ describe('batches', () => {
         ? { error: new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }) }
         : undefined,
     );
-    const handler = createIngester({
-      store,
-      log,
-      now: () => new Date(),
-      newReviewToken,
-      newPurchaserId,
-      reviewUrlHosts: localReviewHosts(),
-    });
+    const handler = ingestHandler(store, log);
     const lucky = person();
     const batch = sqsBatch([
       eventBridgeEvent('order.placed', order(unlucky)),

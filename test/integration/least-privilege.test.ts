@@ -24,9 +24,6 @@ import { createRateLimiter } from '../../functions/auth/rate-limit.ts';
 import { createTokenSigner } from '../../functions/auth/tokens.ts';
 import { commerceLayerTokenRoute } from '../../functions/commercelayer/api.ts';
 import { getCustomerRoute } from '../../functions/customers/api.ts';
-import { createIngester } from '../../functions/events/ingester.ts';
-import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
-import { newReviewToken } from '../../functions/purchasers/review-links.ts';
 import type { Store } from '../../functions/store/client.ts';
 import { eventBridgeEvent, localReviewHosts, sqsBatch } from '../../local/events.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
@@ -37,6 +34,7 @@ import {
   commerceLayerRoutesHandlers,
   customerHandler,
   customerRoutesHandlers,
+  ingestHandler,
   kohortPayCustomerHandler,
   kohortPayRoutesHandlers,
   purchaserHandler,
@@ -355,14 +353,7 @@ describe('IAM as the evaluator: each request allowed by a grant of its row, each
   it('Ingest', async () => {
     const store = t.newStore();
     const accesses = recordAccesses(store);
-    const handler = createIngester({
-      store,
-      log: silentLog,
-      now: () => new Date(),
-      newReviewToken,
-      newPurchaserId,
-      reviewUrlHosts: localReviewHosts({}),
-    });
+    const handler = ingestHandler(store);
     const order = { trkref: 'ACME', order_ref: 'O1', customer: { email: 'i@example.com' }, lines: [{ sku: 'S' }] };
     const review = (type: string, extra = {}) =>
       eventBridgeEvent(type, {

@@ -7,19 +7,16 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fallbackRow } from '../../contract/routes.ts';
-import { createIngester } from '../../functions/events/ingester.ts';
 import { createPublisher, type EventSink } from '../../functions/events/publisher.ts';
 import { plainRoute } from '../../functions/http/route.ts';
-import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
-import { newReviewToken } from '../../functions/purchasers/review-links.ts';
 import { BUDGET_MS } from '../../functions/runtime/budget.ts';
 import type { Store } from '../../functions/store/client.ts';
-import { eventBridgeEvent, localReviewHosts, sqsBatch } from '../../local/events.ts';
+import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { emfOf, metricTotals } from '../support/emf.ts';
 import { httpEvent, invoke, lambdaContext, partner, reviewEvent } from '../support/events.ts';
 import { injectFault } from '../support/faults.ts';
-import { capturingLog, customerHandler } from '../support/handlers.ts';
+import { capturingLog, customerHandler, ingestHandler } from '../support/handlers.ts';
 
 let t: TestTable;
 beforeAll(async () => {
@@ -125,15 +122,7 @@ describe('requests', () => {
 });
 
 describe('ingested events', () => {
-  const ingesterOn = (store: Store, log: ReturnType<typeof capturingLog>) =>
-    createIngester({
-      store,
-      log,
-      now: () => new Date(),
-      newReviewToken,
-      newPurchaserId,
-      reviewUrlHosts: localReviewHosts(),
-    });
+  const ingesterOn = (store: Store, log: ReturnType<typeof capturingLog>) => ingestHandler(store, log);
   const order = (email: string) => ({
     trkref: 'OBS',
     order_ref: `O-${email}`,

@@ -13,16 +13,19 @@ import { DOMAIN_EVENT_SOURCE } from '../../contract/events.ts';
 import { createApiKey } from '../../functions/auth/api-keys.ts';
 import { eraseCustomer, updateCustomer } from '../../functions/customers/customers.ts';
 import { type DomainEvent, toDomainEvents } from '../../functions/events/domain-events.ts';
-import { createIngester } from '../../functions/events/ingester.ts';
 import { createPublisher, type EventSink, eventBridgeSink } from '../../functions/events/publisher.ts';
-import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
-import { newReviewToken } from '../../functions/purchasers/review-links.ts';
-import { eventBridgeEvent, localReviewHosts, sqsBatch } from '../../local/events.ts';
+import { eventBridgeEvent, sqsBatch } from '../../local/events.ts';
 import { type StreamPoller, startStreamPoller } from '../../local/stream.ts';
 import { runTool } from '../support/cli.ts';
 import { createTestTable, dynamoEndpoint, type TestTable } from '../support/dynamo.ts';
 import { httpEvent, invoke, partner } from '../support/events.ts';
-import { capturingLog, customerHandler, purchaserHandler, purchaserRoutesHandlers } from '../support/handlers.ts';
+import {
+  capturingLog,
+  customerHandler,
+  ingestHandler,
+  purchaserHandler,
+  purchaserRoutesHandlers,
+} from '../support/handlers.ts';
 
 let t: TestTable;
 let poller: StreamPoller;
@@ -149,14 +152,7 @@ describe('domain events from the stream', () => {
   });
 
   it('review changes are announced as purchase updates; a purchase known only to review events waits for its order', async () => {
-    const ingest = createIngester({
-      store: t.store,
-      log: capturingLog(),
-      now: () => new Date(),
-      newReviewToken,
-      newPurchaserId,
-      reviewUrlHosts: localReviewHosts(),
-    });
+    const ingest = ingestHandler(t.store, capturingLog());
     const review = (orderRef: string, type = 'review.submitted', at = '2026-11-22T09:00:00Z') =>
       eventBridgeEvent(type, {
         trkref: 'ACME',

@@ -6,7 +6,6 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routes as routeTable, tableAccessOf } from '../../contract/routes.ts';
 import { lookupIndex } from '../../contract/table.ts';
 import { createApiKey } from '../../functions/auth/api-keys.ts';
 import { applyReviewEvent } from '../../functions/purchasers/review-lifecycle.ts';
@@ -23,7 +22,7 @@ import {
 import { createTestTable, dynamoEndpoint, type TestTable } from '../support/dynamo.ts';
 import { emfOf } from '../support/emf.ts';
 import { type EventInit, httpEvent, invoke, partner, type TestResponse } from '../support/events.ts';
-import { holdCommand, injectFault, recordCommands } from '../support/faults.ts';
+import { holdCommand, injectFault } from '../support/faults.ts';
 import { capturingLog, customerHandler, purchaserRoutesHandlers, testCursors } from '../support/handlers.ts';
 
 const ORG = 'ACME';
@@ -593,43 +592,5 @@ describe('the email in the path is never logged', () => {
     } finally {
       await server.close();
     }
-  });
-});
-
-describe('table actions used equal the route table', () => {
-  const throttled = () => new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
-  /** Each route's typical and edge paths, on a store that records every command sent. */
-  it.each([
-    ['GetPurchaser', 'read'],
-    ['UpdatePurchaser', 'update'],
-    ['ListPurchases', 'list'],
-    ['ErasePurchaser', 'erase'],
-  ] as const)('%s', async (name, route) => {
-    const email = unique();
-    await create(
-      { email, purchases: [{ order_ref: 'A', sku: 'S' }] },
-      { headers: { 'idempotency-key': `k-${email}` } },
-    );
-    const store = t.newStore();
-    const used = recordCommands(store);
-    let failing: string | undefined;
-    injectFault(store, (command) => (command === failing ? { error: throttled() } : undefined));
-    const handler = purchaserRoutesHandlers(store, log, now)[route];
-    const method = { read: 'GET', list: 'GET', update: 'PUT', erase: 'DELETE' }[route];
-    const body = route === 'update' ? { title: 'Dr', purchases: [{ order_ref: 'B', sku: 'S' }] } : undefined;
-    // A retry record, and its release after a failure (the routes that honour Idempotency-Key).
-    failing = route === 'erase' ? 'BatchWriteItemCommand' : 'BatchGetItemCommand';
-    await call(handler, method, email, { body, headers: { 'idempotency-key': `fail-${email}` } });
-    failing = undefined;
-    expect(
-      (await call(handler, method, email, { body, headers: { 'idempotency-key': `ok-${email}` } })).statusCode,
-    ).toBeLessThan(300);
-    await call(handler, method, unique(), { body });
-    const declared = tableAccessOf(routeTable.find((row) => row.name === name)!).flatMap(
-      (access) => access.tableActions,
-    );
-    expect(new Set([...used].map((command) => `dynamodb:${command.replace(/Command$/, '')}`))).toEqual(
-      new Set(declared),
-    );
   });
 });

@@ -15,6 +15,7 @@ import {
   updateCustomerRoute,
 } from '../../functions/customers/api.ts';
 import { newCustomerId } from '../../functions/customers/customers.ts';
+import { createIngester } from '../../functions/events/ingester.ts';
 import { createCursorSigner } from '../../functions/http/cursor.ts';
 import {
   kohortPayCreateCustomerRoute,
@@ -30,9 +31,11 @@ import {
   listPurchasesRoute,
   updatePurchaserRoute,
 } from '../../functions/purchasers/api.ts';
+import { newPurchaserId } from '../../functions/purchasers/purchasers.ts';
 import { createReviewLinks, newReviewToken } from '../../functions/purchasers/review-links.ts';
 import { createLogger, type Logger } from '../../functions/runtime/logger.ts';
 import type { Store } from '../../functions/store/client.ts';
+import { localReviewHosts } from '../../local/events.ts';
 import { authenticatesAgainst } from './events.ts';
 
 export const REVIEW_BASE_URL = 'https://reviews.test';
@@ -150,3 +153,14 @@ export const commerceLayerRoutesHandlers = (store: Store, log: Logger = silentLo
     erase: authenticatesAgainst(commerceLayerDeleteCustomerRoute({ ...base, now: () => new Date() }), store),
   };
 };
+
+/** The ingest queue's consumer over `store`, as its entry builds it (functions/events/ingest.ts). */
+export const ingestHandler = (store: Store, log: Logger = silentLog) =>
+  createIngester({
+    store,
+    log,
+    now: () => new Date(),
+    newReviewToken,
+    newPurchaserId,
+    reviewUrlHosts: localReviewHosts(),
+  });
