@@ -1,12 +1,14 @@
 // The exact bundles CDK deploys (the real stack, synthesised with bundling), and the bare twins
-// bundled the same way (a NodejsFunction each, with the stack's `bundling`).
+// bundled the same way (a NodejsFunction each, with their row's bundling: the files it ships too).
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { bundling, RegistryStack } from '../lib/registry-stack.ts';
+import { routes } from '../contract/routes.ts';
+import { bundling, bundlingOf } from '../lib/registry-function.ts';
+import { RegistryStack } from '../lib/registry-stack.ts';
 import { cdkJsonContext, stageConfig } from '../lib/stage-config.ts';
 import { FUNCTIONS, type FunctionName, TWINS } from './functions.ts';
 
@@ -18,6 +20,8 @@ export interface Bundle {
   readonly bytes: number;
   readonly sourceMapBytes: number;
 }
+
+const routeRow = (name: FunctionName) => routes.find((row) => row.name === name);
 
 export function synthBundles(outdir: string): {
   ours: Record<FunctionName, Bundle>;
@@ -38,7 +42,7 @@ export function synthBundles(outdir: string): {
         depsLockFilePath: `${root}package-lock.json`,
         runtime: Runtime.NODEJS_24_X,
         architecture: Architecture.ARM_64,
-        bundling,
+        bundling: routeRow(name) ? bundlingOf(routeRow(name)!) : bundling,
       }),
     ]),
   ) as Record<FunctionName, NodejsFunction>;

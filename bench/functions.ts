@@ -13,6 +13,7 @@ import {
   commerceLayerUpdateCustomerRow,
   createCustomerRow,
   createPurchaserRow,
+  docsAssetRow,
   eraseCustomerRow,
   erasePurchaserRow,
   getCustomerRow,
@@ -53,6 +54,9 @@ export const FUNCTIONS = [
   'CommerceLayerListCustomers',
   'CommerceLayerUpdateCustomer',
   'CommerceLayerDeleteCustomer',
+  'OpenApiDocument',
+  'DocsPage',
+  'DocsAsset',
   'Fallback',
   'Ingest',
   'Publisher',
@@ -87,6 +91,9 @@ export const TWINS: Record<FunctionName, string> = {
   CommerceLayerListCustomers: 'commercelayer-list',
   CommerceLayerUpdateCustomer: 'commercelayer-update',
   CommerceLayerDeleteCustomer: 'commercelayer-erase',
+  OpenApiDocument: 'docs-openapi',
+  DocsPage: 'docs-page',
+  DocsAsset: 'docs-asset',
   Fallback: 'fallback',
   Ingest: 'ingest',
   Publisher: 'publisher',
@@ -231,6 +238,9 @@ function httpEvent(
     isBase64Encoded: false,
   };
 }
+
+/** What a browser sends besides the URL that the answer depends on. */
+const BROWSER = { 'accept-encoding': 'gzip, deflate, br, zstd' };
 
 type Dialect = 'native' | 'kohortpay' | 'commercelayer';
 
@@ -381,6 +391,19 @@ export function eventFor(name: BenchTarget, unique: string, fixture: BenchFixtur
     }
     case 'CommerceLayerDeleteCustomer':
       return onOwn(commerceLayerDeleteCustomerRow, 'commercelayer');
+    // The reference as a browser asks for it: no credential, gzip accepted; of the page's files, the largest.
+    case 'OpenApiDocument':
+      return httpEvent('GET', '/openapi.json', undefined, token, { authorization: null, headers: BROWSER });
+    case 'DocsPage':
+      return httpEvent('GET', '/docs', undefined, token, { authorization: null, headers: BROWSER });
+    case 'DocsAsset': {
+      const asset = 'swagger-ui-bundle.js';
+      return httpEvent('GET', docsAssetRow.path.replace('{asset}', asset), undefined, token, {
+        authorization: null,
+        headers: BROWSER,
+        pathParameters: { asset },
+      });
+    }
     case 'Fallback':
       return httpEvent('GET', '/nowhere', undefined, token);
     case 'Authorizer':
@@ -450,6 +473,9 @@ export function answeredWell(name: BenchTarget, answer: unknown): boolean {
     case 'CommerceLayerGetCustomer':
     case 'CommerceLayerListCustomers':
     case 'CommerceLayerUpdateCustomer':
+    case 'OpenApiDocument':
+    case 'DocsPage':
+    case 'DocsAsset':
       return result?.statusCode === 200;
     case 'ErasePurchaser':
     case 'EraseCustomer':

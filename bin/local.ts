@@ -127,7 +127,7 @@ poller = await startStreamPoller({
 
 const lines = [
   `DynamoDB Local on ${engine.endpoint}, data in ${dataDir} (table ${tableName} ${created === 'created' ? 'created' : 'found'})`,
-  `Registry API on ${api.url}`,
+  `Registry API on ${api.url}; its reference at ${api.url}/docs (OpenAPI document: ${api.url}/openapi.json)`,
   `Development API key for ${exampleOrgs().join(', ')} (kept in ${join(dataDir, 'dev-api-key')}); more with npm run apikey.`,
   '',
   ...curlLines(exampleRequests(routes, token), api.url),

@@ -57,6 +57,12 @@ export interface FunctionRow {
   readonly environment?: readonly EnvironmentName[];
   /** Lambda timeout; 10 seconds when absent (see timeoutSecondsOf). */
   readonly timeoutSeconds?: number;
+  /**
+   * Files of installed packages the function reads at run time, as the specifiers it resolves them
+   * by (`swagger-ui-dist/swagger-ui.css`): the stack ships each in the bundle under node_modules/,
+   * where `import.meta.resolve` finds it as it does in the repository.
+   */
+  readonly assets?: readonly string[];
 }
 
 /**
@@ -582,6 +588,43 @@ export const commerceLayerDeleteCustomerRow: Route = {
   },
 };
 
+// The API reference: the OpenAPI document (docs/openapi.json, written by `npm run openapi`) and a
+// page rendering it with Swagger UI, whose files the page loads from the API itself (no CDN). Open,
+// as the reference is public, and no table access.
+
+export const openApiDocumentRow: Route = {
+  name: 'OpenApiDocument',
+  method: 'GET',
+  path: '/openapi.json',
+  entry: 'functions/docs/openapi.ts',
+  auth: 'none',
+  grants: [],
+};
+
+export const docsPageRow: Route = {
+  name: 'DocsPage',
+  method: 'GET',
+  path: '/docs',
+  entry: 'functions/docs/page.ts',
+  auth: 'none',
+  grants: [],
+};
+
+/** The page's files: Swagger UI's script, style sheet and icon, and the script that starts it. */
+export const docsAssetRow: Route = {
+  name: 'DocsAsset',
+  method: 'GET',
+  path: '/docs/{asset}',
+  entry: 'functions/docs/asset.ts',
+  auth: 'none',
+  grants: [],
+  assets: [
+    'swagger-ui-dist/swagger-ui-bundle.js',
+    'swagger-ui-dist/swagger-ui.css',
+    'swagger-ui-dist/favicon-32x32.png',
+  ],
+};
+
 /**
  * Everything no other row matches: answers 404, or 405 with `Allow` for a known path. Open: it
  * reveals only which paths exist, which the API reference publishes anyway, and needs no table.
@@ -617,6 +660,9 @@ export const routes: readonly Route[] = [
   commerceLayerListCustomersRow,
   commerceLayerUpdateCustomerRow,
   commerceLayerDeleteCustomerRow,
+  openApiDocumentRow,
+  docsPageRow,
+  docsAssetRow,
   fallbackRow,
 ];
 

@@ -5,6 +5,8 @@
 // Like the other pieces of lib/, it builds in the scope it is given (the stack), not in a child
 // construct: a child would prefix every logical id, and CloudFormation would replace the function,
 // its role and its log group (losing the logs) on the next deploy.
+import { createRequire } from 'node:module';
+import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -17,7 +19,7 @@ import {
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
@@ -45,6 +47,33 @@ export const bundling = {
   // CommonJS code inside an ES module bundle still calls require() for Node built-ins.
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
 };
+
+/**
+ * The bundling of `row`'s function: the shared settings, and the files the row reads at run time
+ * (`FunctionRow.assets`) copied into the bundle at `node_modules/<specifier>`, where the bundle's
+ * `import.meta.resolve(specifier)` finds them as the repository's does.
+ */
+export function bundlingOf(row: FunctionRow): BundlingOptions {
+  const assets = row.assets ?? [];
+  if (assets.length === 0) return bundling;
+  const resolve = createRequire(root).resolve;
+  // Resolved now, so a file that is not installed fails the synth, not a request.
+  const copies = assets.map((specifier) => ({
+    from: relative(root, resolve(specifier)),
+    to: `node_modules/${specifier}`,
+  }));
+  return {
+    ...bundling,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir, outputDir) =>
+        copies.map(
+          ({ from, to }) => `mkdir -p "${outputDir}/${dirname(to)}" && cp "${inputDir}/${from}" "${outputDir}/${to}"`,
+        ),
+    },
+  };
+}
 
 /** How long a stage keeps its log groups, and whether they outlive the stack. */
 export interface LogSettings {
@@ -102,7 +131,7 @@ export function registryFunction(scope: Construct, row: FunctionRow, settings: F
     architecture: Architecture.ARM_64,
     memorySize: settings.memorySize,
     timeout: timeoutOf(row),
-    bundling,
+    bundling: bundlingOf(row),
     role,
     logGroup,
     loggingFormat: LoggingFormat.JSON,

@@ -53,6 +53,16 @@ export interface AccessLogEntry {
   latencyMs: number;
 }
 
+/** An answer as written to the client. */
+export interface ObservedAnswer {
+  readonly method: string;
+  /** The path as sent (percent-encoded). */
+  readonly path: string;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
 export async function startLocalServer(options: {
   handlers: Handlers;
   port?: number;
@@ -60,6 +70,8 @@ export async function startLocalServer(options: {
   table?: readonly Route[];
   /** Called once per request answered, as API Gateway writes its access log. */
   accessLog?: (entry: AccessLogEntry) => void;
+  /** Called with each answer a handler gives, as the client receives it (the tests check them). */
+  observe?: (answer: ObservedAnswer) => void;
 }): Promise<LocalServer> {
   const table = options.table ?? routes;
   const catchAll = table.find((route) => route.path === '$default') ?? fallbackRow;
@@ -99,7 +111,8 @@ export async function startLocalServer(options: {
       }),
     );
     const result = await handler(event, lambdaContext(route, event.requestContext.requestId));
-    writeResult(res, result);
+    const answer = writeResult(res, result);
+    options.observe?.({ method, path: url.pathname, ...answer });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -215,16 +228,24 @@ function lambdaContext(route: Route, requestId: string): Context {
   };
 }
 
-function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2) {
+/** Writes the handler's result as API Gateway does; returns what was written. */
+function writeResult(
+  res: ServerResponse,
+  result: APIGatewayProxyResultV2,
+): { status: number; headers: Record<string, string>; body: Buffer } {
   // A bare value (not `{ statusCode, ... }`) is a 200 JSON response on HTTP APIs.
   if (typeof result !== 'object' || result === null || !('statusCode' in result)) {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(typeof result === 'string' ? result : JSON.stringify(result));
-    return;
+    const headers = { 'content-type': 'application/json' };
+    const body = Buffer.from(typeof result === 'string' ? result : JSON.stringify(result));
+    res.writeHead(200, headers);
+    res.end(body);
+    return { status: 200, headers, body };
   }
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
-  res.writeHead(result.statusCode ?? 200, headers);
-  res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  const status = result.statusCode ?? 200;
+  const body = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
+  res.writeHead(status, { ...headers, ...(result.cookies?.length ? { 'set-cookie': result.cookies } : {}) });
+  res.end(body.length ? body : undefined);
+  return { status, headers, body };
 }

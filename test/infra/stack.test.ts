@@ -307,7 +307,9 @@ describe('IAM', () => {
           expect(
             allowedTo(fn, stage).filter((line) => writes.test(line)),
             row.name,
-          ).toEqual(stage.rateLimited ? ['dynamodb:UpdateItem on table for RATELIMIT#*'] : []);
+          ).toEqual(
+            stage.rateLimited && checksCredentials(row) ? ['dynamodb:UpdateItem on table for RATELIMIT#*'] : [],
+          );
         }
       },
     );

@@ -110,8 +110,9 @@ describe('the bundles', () => {
       answered.set(example.route.name, result);
     }
     const cases = [
+      // The reference's routes answer the same file whatever the path: docs.test.ts runs their bundles.
       ...routes
-        .filter((route) => !route.example)
+        .filter((route) => !route.example && (route.auth !== 'none' || route.path === '$default'))
         .map((route) => ({
           name: route.name,
           event: httpEvent({ method: 'GET', path: '/nowhere' }),

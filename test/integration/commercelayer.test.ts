@@ -7,7 +7,7 @@ import { createTokenSigner } from '../../functions/auth/tokens.ts';
 import { verifyPassword } from '../../functions/customers/passwords.ts';
 import { customerKey } from '../../functions/store/keys.ts';
 import { getItem } from '../../functions/store/read.ts';
-import { commerceLayerCreateCustomer as seed } from '../fixtures/seeds.ts';
+import { commerceLayerCreateCustomer as seed } from '../../openapi/seeds.ts';
 import {
   accessTokenResponse,
   assertContract,

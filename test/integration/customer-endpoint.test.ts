@@ -1,7 +1,7 @@
 // POST /customers through the real handler against DynamoDB Local.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getCustomerById } from '../../functions/customers/customers.ts';
-import { createCustomerCorporation } from '../fixtures/seeds.ts';
+import { createCustomerCorporation } from '../../openapi/seeds.ts';
 import { assertContract, customerResponse, problemResponse } from '../support/contract.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { httpEvent, invoke } from '../support/events.ts';

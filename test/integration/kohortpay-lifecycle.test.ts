@@ -10,7 +10,7 @@ import { storedId } from '../../functions/customers/ids.ts';
 import { countryOf } from '../../functions/schema/fields.ts';
 import { customerKey } from '../../functions/store/keys.ts';
 import { getItem } from '../../functions/store/read.ts';
-import { kohortPayCreateCustomer as seed } from '../fixtures/seeds.ts';
+import { kohortPayCreateCustomer as seed } from '../../openapi/seeds.ts';
 import { storedText } from '../property/bodies.ts';
 import { sentValue, validKohortPay, validKohortPayPatch } from '../property/dialect-bodies.ts';
 import {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerKey } from '../../functions/store/keys.ts';
 import { getItem } from '../../functions/store/read.ts';
-import { kohortPayCreateCustomer as seed } from '../fixtures/seeds.ts';
+import { kohortPayCreateCustomer as seed } from '../../openapi/seeds.ts';
 import { assertContract, kohortPayCustomer, kohortPayError } from '../support/contract.ts';
 import { bearer, startTestServer, type TestServer } from '../support/server.ts';
 

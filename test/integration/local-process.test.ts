@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Exit, freePort } from '../../local/dynamodb.ts';
-import { descendants, enginesOn, killQuietly, listening, stillRunning } from '../support/processes.ts';
+import { descendants, enginesOn, killQuietly, listening, quickJava, stillRunning } from '../support/processes.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const READY = 'Ctrl-C to stop.';
@@ -61,6 +61,7 @@ function launch(how: 'npm' | 'node', where: { dataDir: string; port: number; dyn
       DATA_DIR: where.dataDir,
       PORT: String(where.port),
       DYNAMODB_PORT: String(where.dynamoPort),
+      ...quickJava,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: how === 'npm',

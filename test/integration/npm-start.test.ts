@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb.ts';
-import { listening } from '../support/processes.ts';
+import { listening, quickJava } from '../support/processes.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'registry-data-'));
@@ -36,7 +36,7 @@ function start(env: Record<string, string>): Started {
   const child = spawn(process.execPath, ['bin/local.ts'], {
     cwd: root,
     // A newcomer's shell: none of the variables the test run sets for the handlers.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, ...quickJava, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (output += chunk));

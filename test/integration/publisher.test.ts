@@ -40,7 +40,7 @@ const sink: EventSink = {
 const publish = createPublisher({ sink, log: capturingLog() });
 
 beforeAll(async () => {
-  t = await createTestTable('publisher');
+  t = await createTestTable('publisher', { stream: true });
   poller = await startStreamPoller({
     endpoint: dynamoEndpoint(),
     tableName: t.tableName,

@@ -3,7 +3,7 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { purchaseKey } from '../../functions/store/keys.ts';
-import { reevooCreatePurchaser, reevooPurchaserAndPurchases } from '../fixtures/seeds.ts';
+import { reevooCreatePurchaser, reevooPurchaserAndPurchases } from '../../openapi/seeds.ts';
 import { assertContract, problemResponse, purchaserResponse } from '../support/contract.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { type EventInit, httpEvent, invoke, type TestResponse } from '../support/events.ts';

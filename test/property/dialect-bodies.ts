@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import {
   country,
   type GeneratedEmail,
+  holdsReservedName,
   identifier,
   invalidUtf8,
   loneSurrogateEscape,
@@ -18,21 +19,6 @@ import {
 
 const codePoints = (text: string) => [...text].length;
 const surroundingSpace = fc.constantFrom('', '', '', ' ', '\t', ' \n ');
-/** Whether a value holds what the body parser refuses (`__proto__`, or `constructor` with a `prototype`). */
-const holdsReservedName = (value: unknown): boolean =>
-  Array.isArray(value)
-    ? value.some(holdsReservedName)
-    : typeof value === 'object' && value !== null
-      ? Object.entries(value).some(
-          ([key, member]) =>
-            key === '__proto__' ||
-            (key === 'constructor' &&
-              typeof member === 'object' &&
-              member !== null &&
-              Object.hasOwn(member, 'prototype')) ||
-            holdsReservedName(member),
-        )
-      : false;
 /** No valid body holds a name the parser refuses (that is a 400). */
 const withoutReservedNames = (value: unknown) => !holdsReservedName(value);
 

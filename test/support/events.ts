@@ -13,6 +13,7 @@ import { isOrgId } from '../../functions/store/keys.ts';
 import { localStore } from '../../local/dynamodb.ts';
 import { eventBridgeEvent } from '../../local/events.ts';
 import { dynamoEndpoint } from './dynamo.ts';
+import { breachesOf } from './openapi.ts';
 
 export interface EventInit {
   method?: string;
@@ -154,6 +155,15 @@ export async function invoke(handler: HttpHandler, event: HttpEvent): Promise<Te
   }
   const response = await handler(event, lambdaContext());
   const body = response.body ?? '';
+  // Every answer is held to the API reference, by the route its method and path name.
+  const breaches = breachesOf({
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    status: response.statusCode ?? 200,
+    headers: Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
+    body: response.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
+  });
+  if (breaches.length) throw new Error(`answer outside the API reference:\n${breaches.join('\n')}`);
   return {
     statusCode: response.statusCode ?? 200,
     headers: (response.headers ?? {}) as Record<string, string>,

@@ -3,6 +3,7 @@
 import { createApiKey } from '../../functions/auth/api-keys.ts';
 import { type LocalServer, loadHandlers, repositoryRoot, startLocalServer } from '../../local/server.ts';
 import { createTestTable, dynamoEndpoint, type TestTable } from './dynamo.ts';
+import { referenceCheck } from './openapi.ts';
 
 export interface TestServer {
   readonly server: LocalServer;
@@ -23,7 +24,13 @@ export interface TestServer {
 export async function startTestServer(label: string): Promise<TestServer> {
   const table = await createTestTable(label);
   Object.assign(process.env, { TABLE_NAME: table.tableName, AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint() });
-  const server = await startLocalServer({ handlers: await loadHandlers(repositoryRoot()), port: 0 });
+  // Every answer is held to the API reference; a breach fails the file when the server closes.
+  const reference = referenceCheck();
+  const server = await startLocalServer({
+    handlers: await loadHandlers(repositoryRoot()),
+    port: 0,
+    observe: reference.observe,
+  });
   return {
     server,
     table,
@@ -40,7 +47,10 @@ export async function startTestServer(label: string): Promise<TestServer> {
           : { body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) }),
       });
     },
-    close: () => server.close(),
+    async close() {
+      await server.close();
+      reference.verify();
+    },
   };
 }
 

@@ -44,14 +44,26 @@ const allowed: Record<string, readonly string[]> = {
   'functions/schema': ['contract'],
   'functions/runtime': ['functions/store'],
   'functions/http': ['contract', 'functions/store', 'functions/schema', 'functions/runtime'],
-  [RESOURCES]: ['contract', 'functions/http', 'functions/store', 'functions/schema', 'functions/runtime'],
+  // docs/: the API reference `npm run openapi` writes (data), which the reference routes serve.
+  [RESOURCES]: ['contract', 'functions/http', 'functions/store', 'functions/schema', 'functions/runtime', 'docs'],
   lib: ['contract'],
   local: ['contract', 'functions/http', 'functions/store', 'functions/runtime'],
-  bin: ['contract', 'lib', 'local', ...['http', 'store', 'schema', 'runtime'].map((f) => `functions/${f}`), RESOURCES],
+  // The API reference reads the handlers' schemas; nothing that runs on Lambda reads it.
+  openapi: ['contract', 'functions/schema', RESOURCES, 'package.json'],
+  bin: [
+    'contract',
+    'lib',
+    'local',
+    'openapi',
+    // npm run openapi writes the typed client's types with the document.
+    'clients',
+    ...['http', 'store', 'schema', 'runtime'].map((f) => `functions/${f}`),
+    RESOURCES,
+  ],
 };
 
 describe('layout', () => {
-  const files = ['contract', 'functions', 'lib', 'local', 'bin'].flatMap(sources);
+  const files = ['contract', 'functions', 'lib', 'local', 'openapi', 'bin'].flatMap(sources);
 
   it('imports run one way: each folder imports only the folders below it', () => {
     const breaches = files.flatMap((file) =>

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { customerRequest } from '../../functions/customers/schema.ts';
 import { purchaserRequest } from '../../functions/purchasers/schema.ts';
 import { fieldErrors } from '../../functions/schema/issues.ts';
-import { createCustomerCorporation, reevooCreatePurchaser, reevooPurchaserAndPurchases } from '../fixtures/seeds.ts';
+import { createCustomerCorporation, reevooCreatePurchaser, reevooPurchaserAndPurchases } from '../../openapi/seeds.ts';
 
 const errorsOf = (schema: v.GenericSchema, input: unknown) => {
   const result = v.safeParse(schema, input, { abortPipeEarly: true });
