@@ -39,7 +39,8 @@ interface ResponseObject {
   readonly content?: Record<string, { schema?: unknown }>;
 }
 
-const pointer = (...segments: string[]) =>
+/** The JSON pointer of `segments` (each escaped: `/customers` is `~1customers`), without `#/`. */
+export const pointer = (...segments: string[]) =>
   segments.map((segment) => segment.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
 
 /** The response object at `#/…`, following a `$ref` into components.responses. */

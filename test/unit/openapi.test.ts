@@ -8,7 +8,7 @@ import { routes } from '../../contract/routes.ts';
 import committed from '../../docs/openapi.json' with { type: 'json' };
 import { openApiJson } from '../../openapi/file.ts';
 import { operations } from '../../openapi/operations.ts';
-import { schemaAt } from '../support/openapi.ts';
+import { pointer, schemaAt } from '../support/openapi.ts';
 
 type Operation = {
   operationId: string;
@@ -59,8 +59,7 @@ describe('the API reference', () => {
       checked++;
       if (!validate(example)) misfits.push(`${pointer}: ${JSON.stringify(validate.errors)}`);
     };
-    const at = (...segments: string[]) =>
-      `#/${segments.map((segment) => segment.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
+    const at = (...segments: string[]) => `#/${pointer(...segments)}`;
     for (const { path, method, operation } of operationsIn()) {
       for (const [mediaType, content] of Object.entries(operation.requestBody?.content ?? {})) {
         if (content.example !== undefined) {
